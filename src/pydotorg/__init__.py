@@ -1,0 +1,3 @@
+"""python.org, rebuilt on Litestar."""
+
+__version__ = "0.1.0"

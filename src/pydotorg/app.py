@@ -1,0 +1,102 @@
+"""The application factory. Nothing is built at import time: ``create_app()`` reads the settings and wires
+the database, stores, templates, background jobs, routes and error handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.plugins import PluginProtocol
+from litestar.template.config import TemplateConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar_granian import GranianPlugin
+
+from pydotorg import __version__
+from pydotorg.lib.jobs import InProcessQueue, SaqJobQueue
+from pydotorg.server.cli import PydotorgCLIPlugin
+from pydotorg.server.database import build_sqlalchemy_config
+from pydotorg.server.errors import http_exception_handler, internal_error_handler, not_found_handler
+from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, job_context
+from pydotorg.server.layout import configure_engine
+from pydotorg.server.routes import build_routers
+from pydotorg.server.site_content import STORE_NAME, SiteContentCache
+from pydotorg.server.static_files import StaticManifest, build_static_handler
+from pydotorg.server.stores import build_store_registry
+from pydotorg.settings import Settings, get_settings
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    db_config = build_sqlalchemy_config(settings)
+    stores = build_store_registry(settings)
+    manifest = StaticManifest()
+
+    plugins: list[PluginProtocol] = [SQLAlchemyPlugin(config=db_config), GranianPlugin(), PydotorgCLIPlugin()]
+    saq_plugin = build_saq_plugin(settings) if settings.uses_redis else None
+    if saq_plugin is not None:
+        plugins.append(saq_plugin)
+
+    state = State(
+        {
+            "settings": settings,
+            "db_config": db_config,
+            "site_content": SiteContentCache(stores.get(STORE_NAME), db_config.create_session_maker()),
+        }
+    )
+
+    async def start_jobs(app: Litestar) -> None:
+        if saq_plugin is not None:
+            app.state.jobs = SaqJobQueue(saq_plugin.get_queue(QUEUE_NAME), retries=settings.job_retries)
+        else:
+            ctx = job_context(settings, db_config.get_session, app.stores)
+            app.state.jobs = InProcessQueue(ctx, retries=settings.job_retries)
+
+    async def stop_jobs(app: Litestar) -> None:
+        jobs = app.state.get("jobs")
+        if isinstance(jobs, InProcessQueue):
+            await jobs.drain()
+
+    return Litestar(
+        route_handlers=[*build_routers(), build_static_handler(manifest)],
+        plugins=plugins,
+        state=state,
+        stores=stores,
+        debug=settings.debug,
+        template_config=TemplateConfig(
+            directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=configure_engine(settings, manifest)
+        ),
+        exception_handlers={
+            NotFoundException: not_found_handler,
+            HTTPException: http_exception_handler,
+            Exception: internal_error_handler,
+        },
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        openapi_config=OpenAPIConfig(
+            title="python.org API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            log_exceptions="never",
+            disable_existing_loggers=False,
+        ),
+        on_startup=[start_jobs],
+        on_shutdown=[stop_jobs],
+    )
+
+
+logging.getLogger("pydotorg").setLevel(logging.INFO)

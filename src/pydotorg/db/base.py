@@ -1,0 +1,120 @@
+"""Declarative base and the mixins shared by python.org's models.
+
+* integer primary keys (so rows imported from Django keep their ids);
+* :class:`ContentManageable` — Django's ``cms.ContentManageable`` (created, updated, creator, last_modified_by);
+* :class:`NameSlug` — Django's ``cms.NameSlugModel`` (name and a unique slug derived from it when blank);
+* markup fields — three columns per field (raw text, markup type, rendered HTML) rendered when the row is saved.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from advanced_alchemy.base import BigIntBase
+from advanced_alchemy.types import DateTimeUTC
+from advanced_alchemy.utils.text import slugify
+from sqlalchemy import ForeignKey, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, declarative_mixin, declared_attr, mapped_column
+
+from pydotorg.lib import markup
+
+__all__ = (
+    "Base",
+    "ContentManageable",
+    "MarkupSpec",
+    "NameSlug",
+    "markup_rendered_column",
+    "markup_type_column",
+    "utcnow",
+)
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+class Base(BigIntBase):
+    """Every model: a BigInt primary key named ``id`` (an ``integer`` on SQLite)."""
+
+    __abstract__ = True
+    #: Markup fields of the model: raw column name -> how to render it.
+    __markup__: ClassVar[dict[str, MarkupSpec]] = {}
+
+
+@dataclass(frozen=True)
+class MarkupSpec:
+    """How a markup field is rendered; ``trusted`` keeps raw HTML for the trusted dialects."""
+
+    trusted: bool = False
+
+
+def markup_type_column(default: str) -> Mapped[str]:
+    return mapped_column(String(30), default=default, server_default=default)
+
+
+def markup_rendered_column(field: str) -> Mapped[str]:
+    """The rendered HTML column, named as django-markupfield names it (``_<field>_rendered``)."""
+    return mapped_column(f"_{field}_rendered", Text, default="", server_default="")
+
+
+@declarative_mixin
+class ContentManageable:
+    """Django's ``cms.ContentManageable``: timestamps and who created or last changed the row."""
+
+    created: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow, index=True)
+    updated: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @declared_attr
+    def creator_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users_user.id", ondelete="SET NULL"), nullable=True, index=True)
+
+    @declared_attr
+    def last_modified_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users_user.id", ondelete="SET NULL"), nullable=True, index=True)
+
+
+@declarative_mixin
+class NameSlug:
+    """Django's ``cms.NameSlugModel``: a name and a unique slug, slugified from the name when left blank."""
+
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def render_markup_fields(obj: Any, *, force: bool = False) -> bool:
+    """Render every markup field of ``obj`` whose text or type changed (or all when ``force``).
+
+    Returns whether anything was rendered.
+    """
+    spec: dict[str, MarkupSpec] = getattr(type(obj), "__markup__", {})
+    if not spec:
+        return False
+    state = inspect(obj)
+    changed = False
+    for field, options in spec.items():
+        type_field = f"{field}_markup_type"
+        dirty = (
+            force
+            or state.transient
+            or state.pending
+            or state.attrs[field].history.has_changes()
+            or state.attrs[type_field].history.has_changes()
+        )
+        if dirty:
+            markup_type = getattr(obj, type_field) or markup.MarkupType.RESTRUCTUREDTEXT.value
+            setattr(obj, f"{field}_rendered", markup.render(getattr(obj, field), markup_type, trusted=options.trusted))
+            changed = True
+    return changed
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        render_markup_fields(obj)
+        if isinstance(obj, NameSlug) and not obj.slug and obj.name:
+            obj.slug = slugify(obj.name)

@@ -1,0 +1,101 @@
+"""The root pages of python.org that need only boxes and templates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from litestar import Controller, MediaType, Response, get
+from litestar.response import Template
+
+from pydotorg.server.errors import json_error
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+FUNDING_JSON = STATIC_DIR / "funding.json"
+NO_SLASH: dict[str, Any] = {"append_slash": False}
+
+
+def page(template: str, **context: Any) -> Template:
+    return Template(template_name=template, context=context, media_type=MediaType.HTML)
+
+
+class RootController(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self) -> Template:
+        return page("python/index.html")
+
+    @get("/about/", name="about")
+    async def about(self) -> Template:
+        return page("python/about.html")
+
+    @get("/shell/", name="shell")
+    async def shell(self) -> Template:
+        return page("python/shell.html")
+
+    @get("/inner/", name="inner")
+    async def inner(self) -> Template:
+        return page("python/inner.html")
+
+    @get("/psf-landing/", name="psf-landing")
+    async def psf_landing(self) -> Template:
+        return page("psf/index.html", psf_page=True)
+
+    @get("/docs-landing/", name="docs-landing")
+    async def docs_landing(self) -> Template:
+        return page("docs/index.html")
+
+    @get("/pypl-landing/", name="pypl-landing")
+    async def pypl_landing(self) -> Template:
+        return page("pypl/index.html")
+
+    @get("/shop-landing/", name="shop-landing")
+    async def shop_landing(self) -> Template:
+        return page("shop/index.html")
+
+    @get("/psf/sponsors/", name="psf-sponsors")
+    async def psf_sponsors(self) -> Template:
+        return page("psf/sponsors-list.html", psf_page=True)
+
+    @get("/community/microbit/", name="microbit")
+    async def microbit(self) -> Template:
+        return page("community/microbit.html")
+
+    @get("/authenticated", name="authenticated", opt=NO_SLASH, cache_control=None)
+    async def authenticated(self) -> Template:
+        return Template(
+            template_name="includes/authenticated.html",
+            media_type=MediaType.HTML,
+            headers={"Cache-Control": "private, no-cache"},
+        )
+
+
+class TextController(Controller):
+    """Plain-text and JSON documents and the health check (no layout, no site content)."""
+
+    include_in_schema = False
+
+    @get("/robots.txt", name="robots", opt=NO_SLASH)
+    async def robots(self) -> Template:
+        return Template(template_name="robots.txt", media_type=MediaType.TEXT)
+
+    @get("/humans.txt", name="humans", opt=NO_SLASH)
+    async def humans(self) -> Template:
+        return Template(template_name="humans.txt", media_type=MediaType.TEXT)
+
+    @get(["/_health", "/_health/{rest:path}"], name="health", opt=NO_SLASH, cache_control=None)
+    async def health(self) -> Response[str]:
+        # Django's pattern is ``^_health/?`` without ``$``: every path that starts with it answers OK.
+        return Response("OK", media_type=MediaType.HTML, headers={"Cache-Control": "no-cache"})
+
+    @get("/funding.json", name="funding_json", opt=NO_SLASH, sync_to_thread=True)
+    def funding_json(self) -> Response[Any]:
+        try:
+            data = json.loads(FUNDING_JSON.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return Response({"error": "funding.json not found"}, status_code=404, media_type=MediaType.JSON)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return json_error(500, f"funding.json is not valid JSON: {exc}")
+        return Response(data, media_type=MediaType.JSON)

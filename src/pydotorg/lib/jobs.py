@@ -1,0 +1,125 @@
+"""One interface for background jobs, two runners.
+
+Jobs are plain ``async def job(ctx: JobContext, **kwargs)`` functions registered with :func:`job`. Code that
+wants one run calls ``await queue.enqueue("name", **kwargs)`` on the app's :class:`JobQueue`:
+
+* :class:`InProcessQueue` (embedded mode) runs it on the server's event loop, after the caller returns, with
+  retries; failures are logged with their traceback, never lost silently;
+* :class:`SaqJobQueue` (Redis configured) puts it on the SAQ queue that ``pydotorg workers run`` serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from litestar.stores.registry import StoreRegistry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class JobContext:
+    settings: Settings
+    session_factory: Callable[[], AbstractAsyncContextManager[AsyncSession]]
+    stores: StoreRegistry
+
+
+JobFunction = Callable[..., Awaitable[Any]]
+REGISTRY: dict[str, JobFunction] = {}
+
+
+def job(name: str) -> Callable[[JobFunction], JobFunction]:
+    """Register ``fn`` as the background job ``name``."""
+
+    def register(fn: JobFunction) -> JobFunction:
+        if name in REGISTRY and REGISTRY[name] is not fn:
+            raise ValueError(f"job {name!r} is registered twice")
+        REGISTRY[name] = fn
+        return fn
+
+    return register
+
+
+class UnknownJobError(LookupError):
+    pass
+
+
+def get_job(name: str) -> JobFunction:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownJobError(f"no background job named {name!r}") from None
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, name: str, **kwargs: Any) -> None: ...
+
+
+class InProcessQueue:
+    """Runs jobs as tasks of the current event loop; :meth:`drain` waits for them (used at shutdown)."""
+
+    def __init__(self, ctx: JobContext, *, retries: int = 3, backoff: float = 0.5) -> None:
+        self.ctx = ctx
+        self.retries = max(retries, 1)
+        self.backoff = backoff
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.completed: int = 0
+        self.failed: int = 0
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        fn = get_job(name)
+        task = asyncio.get_running_loop().create_task(self._run(name, fn, kwargs), name=f"job:{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, name: str, fn: JobFunction, kwargs: dict[str, Any]) -> Any:
+        for attempt in range(1, self.retries + 1):
+            try:
+                result = await fn(self.ctx, **kwargs)
+            except Exception:
+                logger.exception("job %s failed (attempt %d of %d)", name, attempt, self.retries)
+                if attempt < self.retries:
+                    await asyncio.sleep(self.backoff * attempt)
+            else:
+                self.completed += 1
+                logger.info("job %s done: %s", name, result)
+                return result
+        self.failed += 1
+        logger.error("job %s gave up after %d attempts; arguments: %r", name, self.retries, kwargs)
+        return None
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+class SaqJobQueue:
+    """Enqueues on a SAQ queue (Redis); a worker process runs the job."""
+
+    def __init__(self, queue: Any, *, retries: int = 3) -> None:
+        self.queue = queue
+        self.retries = retries
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        get_job(name)  # fail early, in the caller, for a name no worker knows
+        await self.queue.enqueue(name, retries=self.retries, **kwargs)
+
+
+def saq_tasks() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
+    """The registered jobs as SAQ task functions, which receive SAQ's context dict."""
+
+    def adapt(fn: JobFunction) -> Callable[..., Awaitable[Any]]:
+        async def task(ctx: dict[str, Any], **kwargs: Any) -> Any:
+            return await fn(ctx["pydotorg"], **kwargs)
+
+        return task
+
+    return [(name, adapt(fn)) for name, fn in sorted(REGISTRY.items())]

@@ -1,0 +1,96 @@
+"""Our commands, added to Litestar's CLI (which brings ``run``, ``database``, ``routes``, ``schema``...)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import click
+from litestar import Litestar
+from litestar.plugins import CLIPluginProtocol
+
+
+@click.command(name="seed", help="Load the menu, boxes, CMS pages and flags (idempotent).")
+@click.option(
+    "--django-fixtures",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Also load python.org's Django fixture files (boxes.json, sitetree_menus.json, flags.json, users.json).",
+)
+def seed_command(app: Litestar, django_fixtures: Path | None) -> None:
+    from pydotorg.db.fixtures.django import FixtureError
+    from pydotorg.db.fixtures.seed import seed
+
+
+    async def run() -> Any:
+        try:
+            report = await seed(app.state.db_config.get_session, django_fixtures=django_fixtures)
+            await app.state.site_content.invalidate()
+            return report
+        finally:
+            await app.state.db_config.get_engine().dispose()
+
+    try:
+        report = asyncio.run(run())
+    except (FixtureError, FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in report.lines():
+        click.echo(line)
+    click.echo("seed: done" + ("" if report.changed else " (nothing changed)"))
+
+
+@click.group(name="workers", help="Background job workers.")
+def embedded_workers_group() -> None:
+    """Only present when no Redis is configured; litestar-saq provides the real group otherwise."""
+
+
+@embedded_workers_group.command(name="run", help="Run a job worker (needs REDIS_URL).")
+def embedded_workers_run() -> None:
+    raise click.ClickException(
+        "No REDIS_URL is configured: background jobs run inside the web server process in embedded mode. "
+        "Set REDIS_URL (and DATABASE_URL) to use a separate SAQ worker."
+    )
+
+
+@click.command(name="enqueue", help="Queue a background job by name, e.g. 'rerender_markup'.")
+@click.argument("name")
+def enqueue_command(app: Litestar, name: str) -> None:
+    from pydotorg.lib.jobs import REGISTRY, UnknownJobError, get_job
+    from pydotorg.server.jobs import job_context
+
+    settings = app.state.settings
+    try:
+        fn = get_job(name)
+    except UnknownJobError as exc:
+        raise click.ClickException(f"{exc}; known jobs: {', '.join(sorted(REGISTRY))}") from exc
+
+    async def run() -> Any:
+        try:
+            if settings.uses_redis:
+                from pydotorg.server.jobs import QUEUE_NAME
+
+                plugin = next(p for p in app.plugins.init if type(p).__name__ == "SAQPlugin")
+                queue = plugin.get_queue(QUEUE_NAME)  # type: ignore[attr-defined]
+                await queue.connect()
+                try:
+                    await queue.enqueue(name)
+                finally:
+                    await queue.disconnect()
+                return "queued"
+            # Embedded mode has no separate worker: run it here and now.
+            return await fn(job_context(settings, app.state.db_config.get_session, app.stores))
+        finally:
+            await app.state.db_config.get_engine().dispose()
+
+    click.echo(f"{name}: {asyncio.run(run())}")
+
+
+class PydotorgCLIPlugin(CLIPluginProtocol):
+    def on_cli_init(self, cli: click.Group) -> None:
+        from pydotorg.settings import get_settings
+
+        cli.add_command(seed_command)
+        cli.add_command(enqueue_command)
+        if not get_settings().uses_redis and "workers" not in cli.commands:
+            cli.add_command(embedded_workers_group)

@@ -1,0 +1,184 @@
+"""Error pages and the fallbacks that run when no route serves a path.
+
+Django's order is kept: a route, then a CMS page at that path (``PageFallbackMiddleware``), then the redirects
+table (301, or 410 when the target is empty), then the 404 page (``Cache-Control: max-age=300``). API paths get
+JSON errors. A 500 never shows a traceback.
+
+Litestar's exception handlers are synchronous, so the 404 handler returns a response whose ASGI part does the
+(asynchronous) database lookups when it is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.response import Redirect, Template
+from litestar.response.base import ASGIResponse
+from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_410_GONE, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Receive, Scope, Send
+
+from pydotorg.db.models.pages import RAW_TEMPLATE
+from pydotorg.domain.pages.queries import find_page, find_redirect
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND_CACHE_CONTROL = "max-age=300"
+
+
+def wants_json(request: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    return request.url.path.startswith(("/api/", "/schema"))
+
+
+def json_error(status_code: int, detail: str, extra: dict[str, Any] | None = None) -> Response[dict[str, Any]]:
+    return Response(
+        content={"status_code": status_code, "detail": detail, **(extra or {})},
+        status_code=status_code,
+        media_type=MediaType.JSON,
+    )
+
+
+def viewer_is_staff(request: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    user = request.scope.get("user")
+    return bool(getattr(user, "is_staff", False))
+
+
+def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
+    if wants_json(request):
+        return json_error(HTTP_404_NOT_FOUND, "Not Found")
+    quoted = request.url.path
+    return Template(
+        template_name="404.html",
+        context={
+            "legacy_path": f"http://legacy.python.org{quoted}",
+            "download_path": "/downloads/",
+            "doc_path": "/doc/",
+            "pypi_path": "https://pypi.org/",
+        },
+        status_code=HTTP_404_NOT_FOUND,
+        headers={"Cache-Control": NOT_FOUND_CACHE_CONTROL},
+        media_type=MediaType.HTML,
+    )
+
+
+async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
+    """What to send for a path no route serves (GET and HEAD): a CMS page, a redirect, or the 404 page."""
+    from pydotorg.server.layout import ensure_site_content
+
+    path = request.url.path
+    state = request.app.state
+    async with state.db_config.get_session() as session:
+        page = await find_page(session, path, include_drafts=viewer_is_staff(request))
+        if page is not None:
+            if not path.endswith("/"):
+                query = request.url.query
+                location = f"{request.base_url}".rstrip("/") + path + "/" + (f"?{query}" if query else "")
+                return Redirect(location, status_code=301)
+            await ensure_site_content(request)
+            if page.template_name == RAW_TEMPLATE:
+                return Response(page.content, media_type=page.content_type or MediaType.HTML)
+            return Template(
+                template_name=page.template,
+                context={"page": page, "in_pages_app": True, "is_staff": viewer_is_staff(request)},
+                media_type=page.content_type or MediaType.HTML,
+            )
+        full_path = path + (f"?{request.url.query}" if request.url.query else "")
+        target = await find_redirect(session, full_path)
+    if target is not None:
+        if target.gone:
+            await ensure_site_content(request)
+            return Template(template_name="410.html", status_code=HTTP_410_GONE, media_type=MediaType.HTML)
+        return Redirect(target.new_path, status_code=301)
+    await ensure_site_content(request)
+    return not_found_page(request)
+
+
+class _FallbackASGIResponse(ASGIResponse):
+    """Looks the path up when sent, then sends whatever the lookup decided."""
+
+    def __init__(self, request: Request[Any, Any, Any], type_encoders: Any) -> None:
+        super().__init__(body=b"", status_code=HTTP_404_NOT_FOUND)
+        self._request = request
+        self._type_encoders = type_encoders
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = self._request
+        try:
+            response = await resolve_fallback(request)
+        except Exception:
+            logger.exception("404 fallback failed for %s", request.url.path)
+            response = server_error_response(request)
+        asgi = response.to_asgi_response(app=None, request=request, type_encoders=self._type_encoders)
+        await asgi(scope, receive, send)
+
+
+class FallbackResponse(Response[None]):
+    def __init__(self) -> None:
+        super().__init__(content=None, status_code=HTTP_404_NOT_FOUND)
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
+        return _FallbackASGIResponse(request, kwargs.get("type_encoders"))
+
+
+def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if wants_json(request):
+        detail = exc.detail if isinstance(exc, HTTPException) else "Not Found"
+        return json_error(HTTP_404_NOT_FOUND, detail or "Not Found")
+    if "route_handler" not in request.scope and request.method in {"GET", "HEAD"}:
+        return FallbackResponse()
+    return _NotFoundPageResponse()
+
+
+class _NotFoundPageASGIResponse(_FallbackASGIResponse):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from pydotorg.server.layout import ensure_site_content
+
+        try:
+            await ensure_site_content(self._request)
+            response = not_found_page(self._request)
+        except Exception:
+            logger.exception("404 page failed for %s", self._request.url.path)
+            response = server_error_response(self._request)
+        await response.to_asgi_response(app=None, request=self._request, type_encoders=self._type_encoders)(
+            scope, receive, send
+        )
+
+
+class _NotFoundPageResponse(FallbackResponse):
+    """The 404 page for a path a route matched but whose object does not exist (e.g. an unknown box)."""
+
+    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
+        return _NotFoundPageASGIResponse(request, kwargs.get("type_encoders"))
+
+
+def server_error_response(request: Request[Any, Any, Any]) -> Response[Any]:
+    if wants_json(request):
+        return json_error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
+    # The 500 page is self-contained: no box, menu or database access that could fail again.
+    return Template(template_name="500.html", status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.HTML)
+
+
+def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Every other HTTP error: JSON on the API, a plain HTML message elsewhere (with ``extra`` headers kept)."""
+    if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
+        return internal_error_handler(request, exc)
+    headers = dict(exc.headers or {})
+    if wants_json(request):
+        response = json_error(exc.status_code, exc.detail, exc.extra if isinstance(exc.extra, dict) else None)
+        response.headers.update(headers)
+        return response
+    return Template(
+        template_name="error.html",
+        context={"status_code": exc.status_code, "detail": exc.detail},
+        status_code=exc.status_code,
+        headers=headers,
+        media_type=MediaType.HTML,
+    )
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return server_error_response(request)

@@ -1,0 +1,60 @@
+"""Background job wiring: SAQ (through litestar-saq) with Redis, the in-process runner otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import pydotorg.domain.pages.jobs  # noqa: F401  (register the jobs)
+from pydotorg.lib.jobs import JobContext, saq_tasks
+from pydotorg.server.database import build_sqlalchemy_config
+from pydotorg.server.stores import build_store_registry
+from pydotorg.settings import Settings, get_settings
+
+QUEUE_NAME = "default"
+
+
+def job_context(
+    settings: Settings, session_factory: Callable[[], AbstractAsyncContextManager[AsyncSession]], stores: Any
+) -> JobContext:
+    return JobContext(settings=settings, session_factory=session_factory, stores=stores)
+
+
+async def _worker_startup(ctx: dict[str, Any]) -> None:
+    """Runs in the worker process: its own engine, sessions and stores."""
+    settings = get_settings()
+    db_config = build_sqlalchemy_config(settings)
+    ctx["pydotorg_db"] = db_config
+    ctx["pydotorg"] = job_context(settings, db_config.get_session, build_store_registry(settings))
+
+
+async def _worker_shutdown(ctx: dict[str, Any]) -> None:
+    db_config = ctx.get("pydotorg_db")
+    if db_config is not None:
+        await db_config.get_engine().dispose()
+
+
+def build_saq_plugin(settings: Settings) -> SAQPlugin:
+    assert settings.redis_url
+    return SAQPlugin(
+        config=SAQConfig(
+            use_server_lifespan=False,
+            web_enabled=False,
+            enable_otel=False,
+            queue_configs=[
+                QueueConfig(
+                    name=QUEUE_NAME,
+                    dsn=settings.redis_url,
+                    tasks=saq_tasks(),
+                    concurrency=settings.worker_concurrency,
+                    startup=_worker_startup,
+                    shutdown=_worker_shutdown,
+                    separate_process=True,
+                )
+            ],
+        )
+    )

@@ -1,0 +1,36 @@
+"""The list of domain routers. Adding a section of the site is one line here."""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.types import ControllerRouterHandler
+
+from pydotorg.domain.boxes.controllers import box_detail
+from pydotorg.domain.pages.controllers import RootController, TextController
+from pydotorg.server.layout import append_slash, load_site_content
+
+#: HTML sections: every route gets the site content (menu, boxes, banner) and Django's slash rule.
+HTML_ROUTES: list[ControllerRouterHandler] = [
+    RootController,
+    box_detail,
+]
+
+#: Documents without the layout.
+PLAIN_ROUTES: list[ControllerRouterHandler] = [
+    TextController,
+]
+
+
+def build_routers() -> list[Router]:
+    return [
+        Router(path="/", route_handlers=HTML_ROUTES, before_request=_html_before_request),
+        Router(path="/", route_handlers=PLAIN_ROUTES, before_request=append_slash),
+    ]
+
+
+async def _html_before_request(request):  # type: ignore[no-untyped-def]
+    redirect = append_slash(request)
+    if redirect is not None:
+        return redirect
+    await load_site_content(request)
+    return None

@@ -1,0 +1,62 @@
+"""Our own CSS, JavaScript and images under ``/static/``, with content-hashed names and long cache headers.
+
+A manifest maps ``css/site.css`` to ``css/site.3f2a9c1b.css`` once at start-up; templates ask for the hashed
+name through ``static()``, which is served with ``Cache-Control: immutable`` for a year. The plain name still
+works (for old links) with a short cache lifetime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from pathlib import Path
+
+from litestar import Response, get
+from litestar.exceptions import NotFoundException
+from litestar.response import File
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=3600"
+
+
+class StaticManifest:
+    def __init__(self, root: Path = STATIC_DIR) -> None:
+        self.root = root
+        self.hashed: dict[str, str] = {}  # logical name -> hashed name
+        self.files: dict[str, Path] = {}  # hashed name -> file
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            logical = path.relative_to(root).as_posix()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            stem, dot, suffix = logical.rpartition(".")
+            hashed = f"{stem}.{digest}.{suffix}" if dot else f"{logical}.{digest}"
+            self.hashed[logical] = hashed
+            self.files[hashed] = path
+
+    def url(self, logical: str) -> str:
+        return f"/static/{self.hashed.get(logical, logical)}"
+
+    def lookup(self, name: str) -> tuple[Path, str] | None:
+        if name in self.files:
+            return self.files[name], IMMUTABLE
+        if name in self.hashed:
+            return self.files[self.hashed[name]], SHORT
+        return None
+
+
+def build_static_handler(manifest: StaticManifest) -> object:
+    @get("/static/{name:path}", include_in_schema=False, opt={"append_slash": False}, sync_to_thread=False)
+    def serve_static(name: str) -> Response[bytes] | File:
+        found = manifest.lookup(name.lstrip("/"))
+        if found is None:
+            raise NotFoundException(detail="No such static file")
+        path, cache_control = found
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return File(
+            path=path,
+            content_disposition_type="inline",
+            media_type=media_type,
+            headers={"Cache-Control": cache_control},
+        )
+
+    return serve_static

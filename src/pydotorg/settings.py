@@ -1,0 +1,120 @@
+"""One Settings object for the whole application (pydantic-settings).
+
+The run mode follows from configuration alone:
+
+* embedded (default): SQLite under ``var/``, file stores, in-process background jobs, mail to ``var/mail``;
+* production services: ``DATABASE_URL`` (postgresql+asyncpg) and ``REDIS_URL`` select PostgreSQL, Redis stores
+  and the SAQ queue served by ``pydotorg workers run``.
+
+``PYDOTORG_ENV=production`` additionally refuses to start with a default or weak secret key.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Marker for the development secret. It is never accepted in production mode.
+DEV_SECRET_KEY = "insecure-development-key-never-use-in-production"
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureConfigurationError(RuntimeError):
+    """Raised when production mode is asked to start with unsafe settings."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PYDOTORG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    debug: bool = False
+    secret_key: str = DEV_SECRET_KEY
+    site_name: str = "Python.org"
+    site_url: str = "http://127.0.0.1:8000"
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "PYDOTORG_DATABASE_URL")
+    )
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "PYDOTORG_REDIS_URL"))
+    db_echo: bool = False
+    db_pool_size: int = 10
+
+    var_dir: Path = Path("var")
+    media_root: Path | None = None
+    media_url: str = "/media/"
+
+    #: Number of concurrent jobs a SAQ worker runs.
+    worker_concurrency: int = 10
+    #: How many times an in-process job is retried before it is logged as failed.
+    job_retries: int = 3
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+asyncpg://" + value[len(prefix) :]
+        return value
+
+    @model_validator(mode="after")
+    def _check_production(self) -> Settings:
+        if self.env == "production":
+            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < MIN_SECRET_LENGTH:
+                msg = (
+                    "PYDOTORG_SECRET_KEY must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in production (try: {secrets.token_urlsafe(48)!r})"
+                )
+                raise InsecureConfigurationError(msg)
+            if self.debug:
+                raise InsecureConfigurationError("PYDOTORG_DEBUG must be off in production")
+        return self
+
+    # -- derived values -------------------------------------------------------------------------------------------
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.var_dir / 'pydotorg.sqlite3').resolve()}"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.sqlalchemy_url.startswith("sqlite")
+
+    @property
+    def uses_redis(self) -> bool:
+        return bool(self.redis_url)
+
+    @property
+    def media_path(self) -> Path:
+        return (self.media_root or self.var_dir / "media").resolve()
+
+    @property
+    def mail_path(self) -> Path:
+        return (self.var_dir / "mail").resolve()
+
+    @property
+    def store_path(self) -> Path:
+        return (self.var_dir / "stores").resolve()
+
+    @property
+    def mode(self) -> str:
+        return "services" if self.database_url or self.redis_url else "embedded"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment and ``.env``."""
+    return Settings()
