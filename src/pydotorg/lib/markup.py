@@ -99,7 +99,7 @@ def sanitise(value: str) -> str:
 
 def render_restructuredtext(source: str) -> str:
     try:
-        parts = publish_parts(source=source, writer_name="html5", settings_overrides=_RST_SETTINGS)
+        parts = publish_parts(source=source, writer="html5", settings_overrides=_RST_SETTINGS)
     except (SystemMessage, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
         # docutils is robust with halt_level 5, but odd input can still trip a directive: never fail a save.
         logger.warning("reStructuredText could not be rendered: %s", exc)

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from litestar import Request, Response
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from markupsafe import Markup
 
@@ -70,7 +70,8 @@ def append_slash(request: Request[Any, Any, Any]) -> Response[Any] | None:
     """
     if request.method not in {"GET", "HEAD"}:
         return None
-    raw: bytes = request.scope.get("raw_path") or request.scope["path"].encode()
+    # raw_path keeps the slash Litestar's router ignores; some servers leave the query string on it.
+    raw: bytes = (request.scope.get("raw_path") or request.scope["path"].encode()).split(b"?", 1)[0]
     if raw.endswith(b"/") or not request.route_handler.opt.get("append_slash", True):
         return None
     query = request.url.query

@@ -1,0 +1,50 @@
+# pydotorg — python.org on Litestar. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast lint typecheck format lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-11s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv/ with the project and its dev tools (locked versions)
+
+run: install ## Migrate, seed and serve the site on http://127.0.0.1:8000 (embedded SQLite)
+	$(BIN)/pydotorg database upgrade --no-prompt
+	$(BIN)/pydotorg seed
+	$(BIN)/pydotorg run --host $(HOST) --port $(PORT)
+
+lint: install ## ruff on src/ and tests/
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: install ## mypy --strict on src/
+	$(BIN)/mypy
+
+test: install lint typecheck ## Lint, type-check and run the whole suite with coverage (>= 90% of src/)
+	$(BIN)/pytest --cov --cov-report=term --cov-report=xml:var/coverage.xml
+
+test-fast: install ## The suite without lint, type-check or browser tests
+	$(BIN)/pytest -m "not e2e" -x -q
+
+format: install ## Format and fix what ruff can
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean: ## Remove the virtualenv and everything under var/
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage
