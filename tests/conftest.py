@@ -41,7 +41,9 @@ async def _reset_postgres(url: str) -> None:
 
 
 def make_settings(var_dir: Path, backend: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"var_dir": var_dir, "env": "test", "database_url": None, "redis_url": None}
+    values: dict[str, object] = {
+        "var_dir": var_dir, "env": "test", "database_url": None, "redis_url": None, "db_pool": False,
+    }
     if backend == "postgres":
         values["database_url"] = TEST_DATABASE_URL
     values.update(overrides)

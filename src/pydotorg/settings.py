@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "PYDOTORG_REDIS_URL"))
     db_echo: bool = False
     db_pool_size: int = 10
+    #: False opens a connection per session (NullPool): for external poolers such as PgBouncer, and for tests
+    #: that drive the app from more than one event loop.
+    db_pool: bool = True
 
     var_dir: Path = Path("var")
     media_root: Path | None = None

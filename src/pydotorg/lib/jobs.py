@@ -113,13 +113,14 @@ class SaqJobQueue:
         await self.queue.enqueue(name, retries=self.retries, **kwargs)
 
 
-def saq_tasks() -> list[tuple[str, Callable[..., Awaitable[Any]]]]:
-    """The registered jobs as SAQ task functions, which receive SAQ's context dict."""
+def saq_tasks() -> list[Callable[..., Awaitable[Any]]]:
+    """The registered jobs as SAQ task functions (SAQ finds them by ``__qualname__``; they get SAQ's ctx)."""
 
-    def adapt(fn: JobFunction) -> Callable[..., Awaitable[Any]]:
+    def adapt(name: str, fn: JobFunction) -> Callable[..., Awaitable[Any]]:
         async def task(ctx: dict[str, Any], **kwargs: Any) -> Any:
             return await fn(ctx["pydotorg"], **kwargs)
 
+        task.__name__ = task.__qualname__ = name
         return task
 
-    return [(name, adapt(fn)) for name, fn in sorted(REGISTRY.items())]
+    return [adapt(name, fn) for name, fn in sorted(REGISTRY.items())]

@@ -12,6 +12,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
 )
 from sqlalchemy import event
+from sqlalchemy.pool import NullPool
 
 from pydotorg.settings import Settings
 
@@ -35,9 +36,13 @@ def build_sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     if settings.uses_sqlite:
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         engine_config = EngineConfig(echo=settings.db_echo, connect_args={"timeout": 30})
+    elif not settings.db_pool:
+        engine_config = EngineConfig(echo=settings.db_echo, poolclass=NullPool)
     else:
         engine_config = EngineConfig(
-            echo=settings.db_echo, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size,
+            echo=settings.db_echo,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
         )
     config = SQLAlchemyAsyncConfig(

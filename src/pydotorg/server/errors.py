@@ -22,7 +22,7 @@ from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_410_GONE, HTTP_500_IN
 from litestar.types import Receive, Scope, Send
 
 from pydotorg.db.models.pages import RAW_TEMPLATE
-from pydotorg.domain.pages.queries import find_page, find_redirect
+from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,10 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
     from pydotorg.server.layout import ensure_site_content
 
     path = request.url.path
+    if "\x00" in path or len(path) > MAX_PATH_LENGTH:
+        # Neither can name a page or a redirect (and PostgreSQL refuses NUL in text): answer 404 at once.
+        await ensure_site_content(request)
+        return not_found_page(request)
     state = request.app.state
     async with state.db_config.get_session() as session:
         page = await find_page(session, path, include_drafts=viewer_is_staff(request))

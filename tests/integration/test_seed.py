@@ -1,0 +1,96 @@
+"""Seeding: idempotent, and python.org's Django fixtures load through our markup pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+
+from pydotorg.db.fixtures.seed import seed
+from pydotorg.db.models import Box, Flag, MenuItem, Page, User
+from pydotorg.server.database import build_sqlalchemy_config
+from pydotorg.settings import Settings
+from tests.conftest import DJANGO_FIXTURES, make_settings, migrate
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+async def test_seed_twice_changes_nothing(seeded_settings: Settings) -> None:
+    config = build_sqlalchemy_config(seeded_settings)
+    report = await seed(config.get_session)
+    assert not report.changed
+    assert report.unchanged["boxes"] == 63
+    assert report.unchanged["menu items"] == 115
+    assert report.unchanged["pages"] >= 14
+    async with config.get_session() as session:
+        assert await session.scalar(select(func.count()).select_from(Box)) == 63
+        assert await session.scalar(select(func.count()).select_from(MenuItem)) == 115
+        assert await session.scalar(select(func.count()).select_from(Flag)) == 2
+    await config.get_engine().dispose()
+
+
+async def test_project_boxes_use_the_django_labels() -> None:
+    django_labels = {o["fields"]["label"] for o in json.loads((DJANGO_FIXTURES / "boxes.json").read_text())}
+    from pydotorg.db.fixtures.seed import project_boxes
+
+    assert {b.label for b in project_boxes()} == django_labels
+
+
+@pytest.mark.skipif(not DJANGO_FIXTURES.is_dir(), reason="shared Django fixtures are not available")
+async def test_django_fixtures_load_and_every_box_renders(backend: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    if backend == "postgres":
+        pytest.skip("the Django fixture load runs on a fresh SQLite database; PostgreSQL is covered by the seed tests")
+    settings = make_settings(tmp_path_factory.mktemp("django"), backend)
+    await asyncio.to_thread(migrate, settings)
+    config = build_sqlalchemy_config(settings)
+    report = await seed(config.get_session, django_fixtures=DJANGO_FIXTURES)
+    assert report.updated["boxes"] + report.unchanged["boxes"] >= 63
+    assert report.created["users"] == 2
+    raw = {o["fields"]["label"]: o["fields"] for o in json.loads((DJANGO_FIXTURES / "boxes.json").read_text())}
+    async with config.get_session() as session:
+        boxes = {b.label: b for b in (await session.scalars(select(Box))).all()}
+        assert set(raw) <= set(boxes)
+        for label, fields in raw.items():
+            box = boxes[label]
+            assert box.content == fields["content"]
+            assert box.content_markup_type == fields["content_markup_type"]
+            assert box.content_rendered.strip(), label
+            assert "<script" not in box.content_rendered.lower()
+            assert "style=" not in box.content_rendered
+        # the one markdown box is rendered as markdown
+        assert "<p>" in boxes["feedbacks-complete"].content_rendered
+        admin = await session.scalar(select(User).where(User.username == "admin"))
+        assert admin is not None and admin.is_superuser and admin.password.startswith("pbkdf2_sha256$")
+        # the Django fixture's menu resolves URL names to our paths
+        jobs = await session.scalar(select(MenuItem).where(MenuItem.alias == "jobs-meta"))
+        assert jobs is not None and jobs.url == "/jobs/"
+    app = create_test_app(settings)
+    async with AsyncTestClient(app=app) as client:
+        fragment = await client.get("/box/supernav-python-downloads/")
+        assert fragment.status_code == 200
+        assert "download-os-windows" in fragment.text
+        assert "display: none" not in fragment.text
+    await config.get_engine().dispose()
+    await app.state.db_config.get_engine().dispose()
+
+
+def create_test_app(settings: Settings) -> Litestar:
+    from pydotorg.app import create_app
+
+    return create_app(settings)
+
+
+async def test_seeded_pages_render(client: AsyncTestClient[Litestar], db_session: object) -> None:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    assert isinstance(db_session, AsyncSession)
+    paths = (await db_session.scalars(select(Page.path))).all()
+    assert {"about/gettingstarted", "psf", "community", "doc"} <= set(paths)
+    for path in paths:
+        response = await client.get(f"/{path}/")
+        assert response.status_code == 200, path
+        assert "system-message" not in response.text, path
