@@ -42,7 +42,11 @@ async def _reset_postgres(url: str) -> None:
 
 def make_settings(var_dir: Path, backend: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "var_dir": var_dir, "env": "test", "database_url": None, "redis_url": None, "db_pool": False,
+        "var_dir": var_dir,
+        "env": "test",
+        "database_url": None,
+        "redis_url": None,
+        "db_pool": False,
     }
     if backend == "postgres":
         values["database_url"] = TEST_DATABASE_URL
@@ -84,7 +88,7 @@ def seeded_settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> S
 
 @pytest.fixture
 def app(seeded_settings: Settings) -> Iterator[Litestar]:
-    yield create_app(seeded_settings)
+    return create_app(seeded_settings)
 
 
 @pytest.fixture

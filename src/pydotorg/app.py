@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -15,9 +16,8 @@ from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins import PluginProtocol
-from litestar.template.config import TemplateConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
-from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar.template.config import TemplateConfig
 from litestar_granian import GranianPlugin
 
 from pydotorg import __version__
@@ -75,7 +75,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores=stores,
         debug=settings.debug,
         template_config=TemplateConfig(
-            directory=TEMPLATE_DIR, engine=JinjaTemplateEngine, engine_callback=configure_engine(settings, manifest)
+            directory=TEMPLATE_DIR,
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_engine(settings, manifest),
         ),
         exception_handlers={
             NotFoundException: not_found_handler,

@@ -20,7 +20,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Marker for the development secret. It is never accepted in production mode.
-DEV_SECRET_KEY = "insecure-development-key-never-use-in-production"
+DEV_SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105 - refused in production
 MIN_SECRET_LENGTH = 32
 
 

@@ -34,7 +34,7 @@ async def test_home_page_has_the_menu_the_boxes_and_the_layout(client: AsyncTest
     # footer contains the Contributing section (footer-only menu item)
     assert "Developer&#39;s Guide" in html or "Developer's Guide" in html
     # assets are fingerprinted, and nothing comes from a CDN
-    assert '/static/css/site.' in html and 'css/site.css"' not in html
+    assert "/static/css/site." in html and 'css/site.css"' not in html
     assert "googleapis" not in html and "cdn" not in html.lower()
 
 
@@ -162,7 +162,10 @@ async def pages(app: Litestar) -> AsyncIterator[dict[str, Page]]:
         "draft": Page(path="test/draft", title="Draft page", content="secret", is_published=False),
         "broken": Page(path="test/broken", title="Broken", content="Title\n===\n\n.. nonsense::\n\n`open"),
         "raw": Page(
-            path="test/raw.xml", title="Raw", content="<feed/>", content_type="application/xml",
+            path="test/raw.xml",
+            title="Raw",
+            content="<feed/>",
+            content_type="application/xml",
             template_name="pages/raw.html",
         ),
         "psf": Page(path="psf/test-page", title="PSF test", content="PSF body", template_name="psf/default.html"),
@@ -180,7 +183,7 @@ async def pages(app: Litestar) -> AsyncIterator[dict[str, Page]]:
 async def test_cms_page_is_served_by_the_catch_all(client: AsyncTestClient[Litestar]) -> None:
     response = await client.get("/about/gettingstarted/")
     assert response.status_code == 200
-    assert "<h1 class=\"page-title\">Python For Beginners</h1>" in response.text
+    assert '<h1 class="page-title">Python For Beginners</h1>' in response.text
     assert '<meta name="description" content="Where to start' in response.text
     assert "<h2" in response.text  # rendered reStructuredText
 
@@ -276,7 +279,9 @@ async def test_psf_only_banner_shows_on_psf_pages_only(client: AsyncTestClient[L
     assert "never shown" not in (await client.get("/")).text
 
 
-async def test_static_files_are_fingerprinted_and_cached_for_a_year(client: AsyncTestClient[Litestar]) -> None:
+async def test_static_files_are_fingerprinted_and_cached_for_a_year(
+    client: AsyncTestClient[Litestar],
+) -> None:
     html = (await client.get("/")).text
     start = html.index("/static/css/site.")
     url = html[start : html.index('"', start)]

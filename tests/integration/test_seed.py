@@ -41,7 +41,9 @@ async def test_project_boxes_use_the_django_labels() -> None:
 
 
 @pytest.mark.skipif(not DJANGO_FIXTURES.is_dir(), reason="shared Django fixtures are not available")
-async def test_django_fixtures_load_and_every_box_renders(backend: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+async def test_django_fixtures_load_and_every_box_renders(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     if backend == "postgres":
         pytest.skip("the Django fixture load runs on a fresh SQLite database; PostgreSQL is covered by the seed tests")
     settings = make_settings(tmp_path_factory.mktemp("django"), backend)

@@ -107,7 +107,11 @@ def render_markup_fields(obj: Any, *, force: bool = False) -> bool:
         )
         if dirty:
             markup_type = getattr(obj, type_field) or markup.MarkupType.RESTRUCTUREDTEXT.value
-            setattr(obj, f"{field}_rendered", markup.render(getattr(obj, field), markup_type, trusted=options.trusted))
+            setattr(
+                obj,
+                f"{field}_rendered",
+                markup.render(getattr(obj, field), markup_type, trusted=options.trusted),
+            )
             changed = True
     return changed
 

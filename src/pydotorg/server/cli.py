@@ -22,7 +22,6 @@ def seed_command(app: Litestar, django_fixtures: Path | None) -> None:
     from pydotorg.db.fixtures.django import FixtureError
     from pydotorg.db.fixtures.seed import seed
 
-
     async def run() -> Any:
         try:
             report = await seed(app.state.db_config.get_session, django_fixtures=django_fixtures)

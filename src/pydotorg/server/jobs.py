@@ -6,7 +6,9 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
+from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import pydotorg.domain.pages.jobs  # noqa: F401  (register the jobs)
@@ -24,17 +26,17 @@ def job_context(
     return JobContext(settings=settings, session_factory=session_factory, stores=stores)
 
 
-async def _worker_startup(ctx: dict[str, Any]) -> None:
+async def _worker_startup(ctx: Context) -> None:
     """Runs in the worker process: its own engine, sessions and stores."""
     settings = get_settings()
     db_config = build_sqlalchemy_config(settings)
-    ctx["pydotorg_db"] = db_config
-    ctx["pydotorg"] = job_context(settings, db_config.get_session, build_store_registry(settings))
+    ctx["pydotorg_db"] = db_config  # type: ignore[typeddict-unknown-key]
+    ctx["pydotorg"] = job_context(settings, db_config.get_session, build_store_registry(settings))  # type: ignore[typeddict-unknown-key]
 
 
-async def _worker_shutdown(ctx: dict[str, Any]) -> None:
+async def _worker_shutdown(ctx: Context) -> None:
     db_config = ctx.get("pydotorg_db")
-    if db_config is not None:
+    if isinstance(db_config, SQLAlchemyAsyncConfig):
         await db_config.get_engine().dispose()
 
 

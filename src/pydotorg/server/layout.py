@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request, Response
@@ -25,17 +26,17 @@ async def ensure_site_content(request: Request[Any, Any, Any]) -> SiteContent:
     return content
 
 
-def _site(ctx: dict[str, Any]) -> SiteContent:
+def _site(ctx: Mapping[str, Any], /) -> SiteContent:
     request = ctx.get("request")
     content = getattr(request.state, "site", None) if request is not None else None
     return content if isinstance(content, SiteContent) else EMPTY_CONTENT
 
 
-def _box(ctx: dict[str, Any], label: str) -> Markup:
+def _box(ctx: Mapping[str, Any], label: str, /) -> Markup:
     return _site(ctx).box(label)
 
 
-def _site_content(ctx: dict[str, Any]) -> SiteContent:
+def _site_content(ctx: Mapping[str, Any], /) -> SiteContent:
     return _site(ctx)
 
 

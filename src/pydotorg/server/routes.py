@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from litestar import Router
+from typing import Any
+
+from litestar import Request, Response, Router
 from litestar.types import ControllerRouterHandler
 
 from pydotorg.domain.boxes.controllers import box_detail
@@ -28,7 +30,7 @@ def build_routers() -> list[Router]:
     ]
 
 
-async def _html_before_request(request):  # type: ignore[no-untyped-def]
+async def _html_before_request(request: Request[Any, Any, Any]) -> Response[Any] | None:
     redirect = append_slash(request)
     if redirect is not None:
         return redirect

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from litestar import Response, get
 from litestar.exceptions import NotFoundException
+from litestar.handlers import HTTPRouteHandler
 from litestar.response import File
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -44,7 +45,7 @@ class StaticManifest:
         return None
 
 
-def build_static_handler(manifest: StaticManifest) -> object:
+def build_static_handler(manifest: StaticManifest) -> HTTPRouteHandler:
     @get("/static/{name:path}", include_in_schema=False, opt={"append_slash": False}, sync_to_thread=False)
     def serve_static(name: str) -> Response[bytes] | File:
         found = manifest.lookup(name.lstrip("/"))

@@ -51,7 +51,10 @@ def assert_safe(html: str) -> None:
 
 
 def test_restructuredtext_renders_headings_links_and_code() -> None:
-    html = render("Title\n=====\n\nSee `docs <https://docs.python.org/>`_.\n\n.. code-block:: python\n\n   x = 1\n", "restructuredtext")
+    html = render(
+        "Title\n=====\n\nSee `docs <https://docs.python.org/>`_.\n\n.. code-block:: python\n\n   x = 1\n",
+        "restructuredtext",
+    )
     assert "<h2" in html and "Title" in html
     assert 'href="https://docs.python.org/"' in html
     assert "<pre" in html and "x" in html
@@ -88,7 +91,10 @@ def test_markdown_unsafe_keeps_raw_html_only_when_trusted() -> None:
 
 
 def test_html_is_sanitised_to_the_django_allow_list() -> None:
-    html = render('<h3 id="x" style="color:red">T</h3><table><tr><td colspan="2" onclick="x()">c</td></tr></table>', "html")
+    html = render(
+        '<h3 id="x" style="color:red">T</h3><table><tr><td colspan="2" onclick="x()">c</td></tr></table>',
+        "html",
+    )
     assert html == '<h3 id="x">T</h3><table><tbody><tr><td colspan="2">c</td></tr></tbody></table>'
 
 

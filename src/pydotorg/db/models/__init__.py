@@ -8,4 +8,15 @@ from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import Redirect
 from pydotorg.db.models.users import User
 
-__all__ = ("Banner", "Box", "Flag", "Menu", "MenuItem", "Page", "PageDocument", "PageImage", "Redirect", "User")
+__all__ = (
+    "Banner",
+    "Box",
+    "Flag",
+    "Menu",
+    "MenuItem",
+    "Page",
+    "PageDocument",
+    "PageImage",
+    "Redirect",
+    "User",
+)

@@ -31,7 +31,5 @@ class Flag(Base):
         if self.everyone is not None:
             return self.everyone
         return (
-            (self.superusers and is_superuser)
-            or (self.staff and is_staff)
-            or (self.authenticated and is_authenticated)
+            (self.superusers and is_superuser) or (self.staff and is_staff) or (self.authenticated and is_authenticated)
         )

@@ -29,9 +29,7 @@ class Page(ContentManageable, Base):
     content_type: Mapped[str] = mapped_column(String(150), default="text/html")
     template_name: Mapped[str] = mapped_column(String(100), default="")
 
-    images: Mapped[list[PageImage]] = relationship(
-        back_populates="page", cascade="all, delete-orphan", lazy="selectin"
-    )
+    images: Mapped[list[PageImage]] = relationship(back_populates="page", cascade="all, delete-orphan", lazy="selectin")
     documents: Mapped[list[PageDocument]] = relationship(
         back_populates="page", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -32,9 +32,7 @@ async def rerender_markup(ctx: JobContext, **_: Any) -> dict[str, int]:
             last_id = 0
             while True:
                 rows = (
-                    await session.scalars(
-                        select(model).where(model.id > last_id).order_by(model.id).limit(BATCH_SIZE)
-                    )
+                    await session.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(BATCH_SIZE))
                 ).all()
                 if not rows:
                     break
