@@ -10,13 +10,14 @@ from pathlib import Path
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.plugins import PluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar_granian import GranianPlugin
 
@@ -68,8 +69,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if isinstance(jobs, InProcessQueue):
             await jobs.drain()
 
+    settings.media_path.mkdir(parents=True, exist_ok=True)
+    media = create_static_files_router(
+        path=settings.media_url.rstrip("/"),
+        directories=[settings.media_path],
+        include_in_schema=False,
+        opt={"append_slash": False},
+        cache_control=CacheControlHeader(max_age=86400, public=True),
+    )
     return Litestar(
-        route_handlers=[*build_routers(), build_static_handler(manifest)],
+        route_handlers=[*build_routers(), build_static_handler(manifest), media],
         plugins=plugins,
         state=state,
         stores=stores,

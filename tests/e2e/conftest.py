@@ -50,7 +50,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/_health", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"{base}/_health", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:

@@ -9,7 +9,13 @@ from pathlib import Path
 
 
 def _run(*args: str, var_dir: Path, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYDOTORG_VAR_DIR": str(var_dir), "PYDOTORG_ENV": "test", "COLUMNS": "400", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "PYDOTORG_VAR_DIR": str(var_dir),
+        "PYDOTORG_ENV": "test",
+        "COLUMNS": "400",
+        **(extra_env or {}),
+    }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     return subprocess.run(

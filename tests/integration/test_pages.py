@@ -315,3 +315,14 @@ async def test_server_errors_never_leak_a_traceback(app: Litestar) -> None:
         assert api.status_code == 500
         assert api.json() == {"status_code": 500, "detail": "Internal Server Error"}
         assert "hunter2" not in api.text
+
+
+async def test_uploaded_media_is_served_from_the_media_root(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    media = app.state.settings.media_path
+    (media / "about").mkdir(parents=True, exist_ok=True)
+    (media / "about" / "logo.txt").write_text("uploaded")
+    response = await client.get("/media/about/logo.txt")
+    assert response.status_code == 200
+    assert response.text == "uploaded"
+    assert "max-age=86400" in response.headers["cache-control"]
+    assert (await client.get("/media/../pydotorg.sqlite3")).status_code == 404
