@@ -4,7 +4,6 @@ the database, stores, templates, background jobs, routes and error handlers.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
@@ -102,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
+            loggers={"pydotorg": {"level": "INFO", "propagate": True}},
             log_exceptions="never",
             disable_existing_loggers=False,
         ),
@@ -109,5 +109,3 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[stop_jobs],
     )
 
-
-logging.getLogger("pydotorg").setLevel(logging.INFO)

@@ -11,6 +11,7 @@ Litestar's exception handlers are synchronous, so the 404 handler returns a resp
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -100,31 +101,44 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
     return not_found_page(request)
 
 
-class _FallbackASGIResponse(ASGIResponse):
-    """Looks the path up when sent, then sends whatever the lookup decided."""
+Resolver = Callable[[Request[Any, Any, Any]], Awaitable[Response[Any]]]
 
-    def __init__(self, request: Request[Any, Any, Any], type_encoders: Any) -> None:
+
+class _DeferredASGIResponse(ASGIResponse):
+    """Decides what to send (with database access) when it is sent, then sends that."""
+
+    def __init__(self, request: Request[Any, Any, Any], resolve: Resolver, type_encoders: Any) -> None:
         super().__init__(body=b"", status_code=HTTP_404_NOT_FOUND)
         self._request = request
+        self._resolve = resolve
         self._type_encoders = type_encoders
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = self._request
         try:
-            response = await resolve_fallback(request)
+            response = await self._resolve(request)
         except Exception:
-            logger.exception("404 fallback failed for %s", request.url.path)
+            logger.exception("404 handling failed for %s", request.url.path)
             response = server_error_response(request)
         asgi = response.to_asgi_response(app=None, request=request, type_encoders=self._type_encoders)
         await asgi(scope, receive, send)
 
 
-class FallbackResponse(Response[None]):
-    def __init__(self) -> None:
+class DeferredResponse(Response[None]):
+    def __init__(self, resolve: Resolver) -> None:
         super().__init__(content=None, status_code=HTTP_404_NOT_FOUND)
+        self._resolve = resolve
 
     def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
-        return _FallbackASGIResponse(request, kwargs.get("type_encoders"))
+        return _DeferredASGIResponse(request, self._resolve, kwargs.get("type_encoders"))
+
+
+async def render_not_found(request: Request[Any, Any, Any]) -> Response[Any]:
+    """The 404 page for a path a route matched but whose object does not exist (e.g. an unknown box)."""
+    from pydotorg.server.layout import ensure_site_content
+
+    await ensure_site_content(request)
+    return not_found_page(request)
 
 
 def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -132,30 +146,8 @@ def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Respon
         detail = exc.detail if isinstance(exc, HTTPException) else "Not Found"
         return json_error(HTTP_404_NOT_FOUND, detail or "Not Found")
     if "route_handler" not in request.scope and request.method in {"GET", "HEAD"}:
-        return FallbackResponse()
-    return _NotFoundPageResponse()
-
-
-class _NotFoundPageASGIResponse(_FallbackASGIResponse):
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        from pydotorg.server.layout import ensure_site_content
-
-        try:
-            await ensure_site_content(self._request)
-            response = not_found_page(self._request)
-        except Exception:
-            logger.exception("404 page failed for %s", self._request.url.path)
-            response = server_error_response(self._request)
-        await response.to_asgi_response(app=None, request=self._request, type_encoders=self._type_encoders)(
-            scope, receive, send
-        )
-
-
-class _NotFoundPageResponse(FallbackResponse):
-    """The 404 page for a path a route matched but whose object does not exist (e.g. an unknown box)."""
-
-    def to_asgi_response(self, app: Any, request: Request[Any, Any, Any], **kwargs: Any) -> ASGIResponse:
-        return _NotFoundPageASGIResponse(request, kwargs.get("type_encoders"))
+        return DeferredResponse(resolve_fallback)
+    return DeferredResponse(render_not_found)
 
 
 def server_error_response(request: Request[Any, Any, Any]) -> Response[Any]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from pydotorg.domain.banners.queries import ActiveBanner, pick_banner
 from pydotorg.domain.navigation.menu import MenuNode, MenuTree
 from pydotorg.server.site_content import SiteContent
@@ -42,7 +44,8 @@ def test_banner_choice_follows_django() -> None:
     assert pick_banner([psf_only], psf_page=False) is None
 
 
-def test_missing_box_is_empty_and_logged(caplog: object) -> None:
+def test_missing_box_is_empty_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     content = SiteContent(boxes={"a": "<p>A</p>"})
     assert str(content.box("a")) == "<p>A</p>"
     assert str(content.box("b")) == ""
+    assert "box 'b' does not exist" in caplog.text
