@@ -108,4 +108,3 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[start_jobs],
         on_shutdown=[stop_jobs],
     )
-
