@@ -7,14 +7,21 @@ PostgreSQL too. ``TEST_REDIS_URL`` enables the Redis store and SAQ worker tests.
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import os
+import re
+import time
 from collections.abc import AsyncIterator, Iterator
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from advanced_alchemy.alembic.commands import AlembicCommands
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -47,6 +54,8 @@ def make_settings(var_dir: Path, backend: str, **overrides: object) -> Settings:
         "database_url": None,
         "redis_url": None,
         "db_pool": False,
+        # The suite logs in far more often than a person; the rate-limit test sets its own figure.
+        "auth_rate_limit": 10_000,
     }
     if backend == "postgres":
         values["database_url"] = TEST_DATABASE_URL
@@ -102,3 +111,85 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 async def db_session(app: Litestar) -> AsyncIterator[object]:
     async with app.state.db_config.get_session() as session:
         yield session
+
+
+# -- accounts helpers ---------------------------------------------------------------------------------------------
+CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
+HONEYPOT = {"email_body_text": "write your message"}
+
+
+async def csrf_token(client: AsyncTestClient[Litestar], url: str) -> str:
+    """GET a form page and return the CSRF token it carries (the client keeps the matching cookie)."""
+    response = await client.get(url)
+    match = CSRF_RE.search(response.text)
+    assert match, f"no CSRF token on {url} ({response.status_code})"
+    return match.group(1)
+
+
+async def post_form(
+    client: AsyncTestClient[Litestar], url: str, data: dict[str, Any], *, form_url: str | None = None
+) -> Any:
+    token = await csrf_token(client, form_url or url)
+    return await client.post(url, data={**data, "_csrf_token": token}, follow_redirects=False)
+
+
+def read_mails(settings: Settings, to: str) -> list[EmailMessage]:
+    folder = settings.mail_path
+    found = []
+    for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if to.lower() in str(message["To"]).lower():
+            found.append(message)
+    return found  # type: ignore[return-value]
+
+
+async def wait_for_mail(settings: Settings, to: str, count: int = 1, wait: float = 10.0) -> list[EmailMessage]:
+    """Mail is sent by a background job: wait (bounded) until ``count`` messages to ``to`` are in the store."""
+    deadline = time.monotonic() + wait
+    while True:
+        mails = read_mails(settings, to)
+        if len(mails) >= count or time.monotonic() > deadline:
+            return mails
+        await asyncio.sleep(0.05)
+
+
+async def make_user(
+    app: Litestar,
+    username: str,
+    password: str = "correct horse battery",
+    *,
+    email_address: str | None = None,
+    verified: bool = True,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    password_hash: str | None = None,
+) -> int:
+    from pydotorg.domain.users.services import create_user
+
+    async with app.state.db_config.get_session() as session:
+        user = await create_user(
+            session,
+            username=username,
+            email=email_address or f"{username}@example.org",
+            password=password,
+            verified=verified,
+            is_staff=is_staff,
+            is_superuser=is_superuser,
+            password_hash=password_hash,
+        )
+        await session.commit()
+        return user.id
+
+
+async def delete_user(app: Litestar, username: str) -> None:
+    from pydotorg.db.models import User
+
+    async with app.state.db_config.get_session() as session:
+        await session.execute(sa_delete(User).where(User.username == username))
+        await session.commit()
+
+
+async def log_in(client: AsyncTestClient[Litestar], login: str, password: str = "correct horse battery") -> Any:
+    response = await post_form(client, "/accounts/login/", {"login": login, "password": password})
+    assert response.status_code == 302, response.text
+    return response

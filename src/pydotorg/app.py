@@ -10,7 +10,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader, State
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import HTTPException, ImproperlyConfiguredException, NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
@@ -21,6 +21,7 @@ from litestar.template.config import TemplateConfig
 from litestar_granian import GranianPlugin
 
 from pydotorg import __version__
+from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config
 from pydotorg.lib.jobs import InProcessQueue, SaqJobQueue
 from pydotorg.server.cli import PydotorgCLIPlugin
 from pydotorg.server.database import build_sqlalchemy_config
@@ -28,6 +29,7 @@ from pydotorg.server.errors import http_exception_handler, internal_error_handle
 from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, job_context
 from pydotorg.server.layout import configure_engine
 from pydotorg.server.routes import build_routers
+from pydotorg.server.security import csrf_middleware, security_headers, unguarded_write_routes
 from pydotorg.server.site_content import STORE_NAME, SiteContentCache
 from pydotorg.server.static_files import StaticManifest, build_static_handler
 from pydotorg.server.stores import build_store_registry
@@ -48,10 +50,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if saq_plugin is not None:
         plugins.append(saq_plugin)
 
+    session_config = build_session_config(secure=settings.secure_cookies, max_age=settings.session_max_age)
     state = State(
         {
             "settings": settings,
             "db_config": db_config,
+            "session_config": session_config,
             "site_content": SiteContentCache(stores.get(STORE_NAME), db_config.create_session_maker()),
         }
     )
@@ -76,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opt={"append_slash": False},
         cache_control=CacheControlHeader(max_age=86400, public=True),
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[*build_routers(), build_static_handler(manifest), media],
         plugins=plugins,
         state=state,
@@ -107,4 +111,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         on_startup=[start_jobs],
         on_shutdown=[stop_jobs],
+        middleware=[csrf_middleware(settings), session_config.middleware, AuthenticationMiddleware()],
+        before_send=[security_headers(settings)],
     )
+    unguarded = unguarded_write_routes(app)
+    if unguarded:
+        msg = "routes that change state need a guard or a public_write reason: " + ", ".join(unguarded)
+        raise ImproperlyConfiguredException(msg)
+    return app

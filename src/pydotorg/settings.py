@@ -53,6 +53,25 @@ class Settings(BaseSettings):
     media_root: Path | None = None
     media_url: str = "/media/"
 
+    #: Outgoing mail: ``file`` writes .eml files under ``var/mail`` (embedded default), ``smtp`` sends them
+    #: (the default in production). Mail is always sent from a background job.
+    mail_backend: Literal["file", "smtp"] | None = None
+    default_from_email: str = "noreply@python.org"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_timeout: float = 30.0
+
+    #: How long a login lasts (seconds); Django's SESSION_COOKIE_AGE is two weeks.
+    session_max_age: int = 14 * 24 * 3600
+    #: Requests per minute and client address on login, sign-up, password reset and e-mail confirmation.
+    auth_rate_limit: int = 10
+    #: Seconds a password-reset link stays valid (Django's PASSWORD_RESET_TIMEOUT, three days).
+    password_reset_timeout: int = 3 * 24 * 3600
+
     #: Number of concurrent jobs a SAQ worker runs.
     worker_concurrency: int = 10
     #: How many times an in-process job is retried before it is logged as failed.
@@ -111,6 +130,14 @@ class Settings(BaseSettings):
     @property
     def store_path(self) -> Path:
         return (self.var_dir / "stores").resolve()
+
+    @property
+    def mail_transport(self) -> str:
+        return self.mail_backend or ("smtp" if self.is_production else "file")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.is_production
 
     @property
     def mode(self) -> str:

@@ -48,6 +48,7 @@ class MarkupSpec:
     """How a markup field is rendered; ``trusted`` keeps raw HTML for the trusted dialects."""
 
     trusted: bool = False
+    escape_html: bool = False
 
 
 def markup_type_column(default: str) -> Mapped[str]:
@@ -110,7 +111,9 @@ def render_markup_fields(obj: Any, *, force: bool = False) -> bool:
             setattr(
                 obj,
                 f"{field}_rendered",
-                markup.render(getattr(obj, field), markup_type, trusted=options.trusted),
+                markup.render(
+                    getattr(obj, field), markup_type, trusted=options.trusted, escape_html=options.escape_html
+                ),
             )
             changed = True
     return changed

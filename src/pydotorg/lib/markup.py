@@ -126,13 +126,16 @@ def render_text(source: str) -> str:
     return "\n".join(rendered)
 
 
-def render(source: str | None, markup_type: str, *, trusted: bool = False) -> str:
+def render(source: str | None, markup_type: str, *, trusted: bool = False, escape_html: bool = False) -> str:
     """Render ``source`` written in ``markup_type`` to HTML.
 
     ``trusted`` keeps raw HTML for the trusted dialects (``html`` and ``markdown_unsafe``); everything else is
-    always sanitised.
+    always sanitised. ``escape_html`` (django-markupfield's option, used for user bios) escapes HTML in the
+    source before rendering, so ``<b>`` shows as text.
     """
     text = source or ""
+    if escape_html:
+        text = html.escape(text, quote=False)
     kind = MarkupType.parse(markup_type)
     if kind is MarkupType.RESTRUCTUREDTEXT:
         output = render_restructuredtext(text)

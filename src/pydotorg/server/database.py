@@ -49,7 +49,7 @@ def build_sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
         connection_string=url,
         engine_config=engine_config,
         session_config=AsyncSessionConfig(expire_on_commit=False),
-        before_send_handler="autocommit",
+        before_send_handler="autocommit_include_redirects",
         alembic_config=AlembicAsyncConfig(
             script_location=str(MIGRATIONS_DIR),
             version_table_name="alembic_version",

@@ -13,21 +13,33 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.response.base import ASGIResponse
-from litestar.status_codes import HTTP_404_NOT_FOUND, HTTP_410_GONE, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_302_FOUND,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_410_GONE,
+    HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 from litestar.types import Receive, Scope, Send
 
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
+from pydotorg.domain.users.auth import ensure_user
 
 logger = logging.getLogger(__name__)
 
 NOT_FOUND_CACHE_CONTROL = "max-age=300"
+LOGIN_URL = "/accounts/login/"
+#: The message of Litestar's CSRF middleware.
+CSRF_FAILURE_DETAIL = "CSRF token verification failed"
 
 
 def wants_json(request: ASGIConnection[Any, Any, Any, Any]) -> bool:
@@ -75,6 +87,7 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
         await ensure_site_content(request)
         return not_found_page(request)
     state = request.app.state
+    await ensure_user(request)
     async with state.db_config.get_session() as session:
         page = await find_page(session, path, include_drafts=viewer_is_staff(request))
         if page is not None:
@@ -162,12 +175,20 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
         return internal_error_handler(request, exc)
     headers = dict(exc.headers or {})
+    if exc.status_code == HTTP_429_TOO_MANY_REQUESTS and "RateLimit-Reset" in headers:
+        headers["Retry-After"] = str(max(int(headers["RateLimit-Reset"]), 1))
+        exc.detail = "Too many attempts. Please wait a moment and try again."
+    if isinstance(exc, NotAuthorizedException) and not wants_json(request):
+        raw: bytes = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?", 1)[0]
+        target = raw.decode("latin-1") + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"{LOGIN_URL}?{urlencode({'next': target})}", status_code=HTTP_302_FOUND)
     if wants_json(request):
         response = json_error(exc.status_code, exc.detail, exc.extra if isinstance(exc.extra, dict) else None)
         response.headers.update(headers)
         return response
+    csrf_failure = exc.status_code == HTTP_403_FORBIDDEN and exc.detail == CSRF_FAILURE_DETAIL
     return Template(
-        template_name="error.html",
+        template_name="csrf_failure.html" if csrf_failure else "error.html",
         context={"status_code": exc.status_code, "detail": exc.detail},
         status_code=exc.status_code,
         headers=headers,

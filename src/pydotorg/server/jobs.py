@@ -11,7 +11,8 @@ from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import pydotorg.domain.pages.jobs  # noqa: F401  (register the jobs)
+import pydotorg.domain.pages.jobs
+import pydotorg.lib.mail  # noqa: F401
 from pydotorg.lib.jobs import JobContext, saq_tasks
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.stores import build_store_registry

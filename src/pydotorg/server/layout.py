@@ -40,10 +40,21 @@ def _site_content(ctx: Mapping[str, Any], /) -> SiteContent:
     return _site(ctx)
 
 
+def _get_flashes(ctx: Mapping[str, Any], /) -> list[dict[str, str]]:
+    """Messages queued with ``litestar.plugins.flash.flash`` (read once; only pages with a session have any)."""
+    request = ctx.get("request")
+    session = request.scope.get("session") if request is not None else None
+    if not isinstance(session, dict):
+        return []
+    messages: list[dict[str, str]] = session.pop("_messages", [])
+    return messages
+
+
 def configure_engine(settings: Settings, manifest: StaticManifest) -> Any:
     def callback(engine: JinjaTemplateEngine) -> None:
         engine.register_template_callable("box", _box)
         engine.register_template_callable("site_content", _site_content)
+        engine.register_template_callable("get_flashes", _get_flashes)
         env = engine.engine
         env.globals.update(
             static=manifest.url,

@@ -9,12 +9,17 @@ from litestar.types import ControllerRouterHandler
 
 from pydotorg.domain.boxes.controllers import box_detail
 from pydotorg.domain.pages.controllers import RootController, TextController
+from pydotorg.domain.users.accounts import AccountController
+from pydotorg.domain.users.controllers import MembershipController, UserController
 from pydotorg.server.layout import append_slash, load_site_content
 
 #: HTML sections: every route gets the site content (menu, boxes, banner) and Django's slash rule.
 HTML_ROUTES: list[ControllerRouterHandler] = [
     RootController,
     box_detail,
+    AccountController,
+    UserController,
+    MembershipController,
 ]
 
 #: Documents without the layout.

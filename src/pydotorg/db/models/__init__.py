@@ -6,17 +6,37 @@ from pydotorg.db.models.flags import Flag
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import Redirect
-from pydotorg.db.models.users import User
+from pydotorg.db.models.users import (
+    AdminLogEntry,
+    ApiKey,
+    EmailAddress,
+    EmailConfirmation,
+    Group,
+    Membership,
+    Permission,
+    Token,
+    User,
+    UserGroup,
+)
 
 __all__ = (
+    "AdminLogEntry",
+    "ApiKey",
     "Banner",
     "Box",
+    "EmailAddress",
+    "EmailConfirmation",
     "Flag",
+    "Group",
+    "Membership",
     "Menu",
     "MenuItem",
     "Page",
     "PageDocument",
     "PageImage",
+    "Permission",
     "Redirect",
+    "Token",
     "User",
+    "UserGroup",
 )

@@ -6,14 +6,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from litestar import Controller, MediaType, Response, get
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.exceptions import NoRouteMatchFoundException
 from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.db.models.users import Membership
+from pydotorg.domain.users.auth import current_user
 from pydotorg.server.errors import json_error
+from pydotorg.server.security import FORM
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 FUNDING_JSON = STATIC_DIR / "funding.json"
 NO_SLASH: dict[str, Any] = {"append_slash": False}
+#: Links of the account menu that belong to other sections, shown once that section's route exists.
+USER_MENU_SECTIONS: list[tuple[str, str, str]] = [
+    ("Nominations", "/users/nominations/", "users:user_nominations_view"),
+    ("Sponsorships Dashboard", "/users/sponsorships/", "users:user_sponsorships_dashboard"),
+]
 
 
 def page(template: str, **context: Any) -> Template:
@@ -63,12 +74,26 @@ class RootController(Controller):
     async def microbit(self) -> Template:
         return page("community/microbit.html")
 
-    @get("/authenticated", name="authenticated", opt=NO_SLASH, cache_control=None)
-    async def authenticated(self) -> Template:
+    @get("/authenticated", name="authenticated", opt={**NO_SLASH, **FORM}, cache_control=None)
+    async def authenticated(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+        """The account menu fragment (Django's ``USER_NAV_BAR``), the only per-user part of cached pages."""
+        user = current_user(request)
+        has_membership = False
+        extra: list[tuple[str, str]] = []
+        if user is not None:
+            query = select(Membership.id).where(Membership.creator_id == user.id).limit(1)
+            has_membership = (await db_session.execute(query)).first() is not None
+            for label, url, route in USER_MENU_SECTIONS:
+                try:
+                    request.app.route_reverse(route)
+                except NoRouteMatchFoundException:
+                    continue  # that section is not built yet
+                extra.append((label, url))
         return Template(
             template_name="includes/authenticated.html",
+            context={"user": user, "has_membership": has_membership, "extra_links": extra},
             media_type=MediaType.HTML,
-            headers={"Cache-Control": "private, no-cache"},
+            headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"},
         )
 
 

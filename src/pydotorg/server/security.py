@@ -1,0 +1,173 @@
+"""The security baseline, in one place: response headers, CSRF, rate limits and the write-route audit.
+
+* Headers go on every response (pages, errors, static files) through an app-level ``before_send`` hook: an
+  enforced Content-Security-Policy the site's own pages satisfy (no inline script or style), X-Frame-Options,
+  Referrer-Policy, X-Content-Type-Options, and HSTS in production.
+* CSRF: Litestar's double-submit cookie on every form post (the APIs authenticate by header and are exempt, as on
+  Django). The cookie is only handed out by pages that carry a form, so cached anonymous pages stay cookie-free.
+* Rate limits: per client address and per form (login, sign-up, password reset, e-mail confirmation), counted
+  in the mode's store; over the limit is a 429 with ``Retry-After``.
+* :func:`unguarded_write_routes` lists every route that changes state without a guard or a ``public_write``
+  reason; ``create_app`` refuses to build such an app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
+from litestar.routes import HTTPRoute
+from litestar.types import Message, Receive, Scope, Send
+
+from pydotorg.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Route ``opt`` key of pages that render a form (they get the CSRF cookie).
+FORM_KEY = "form"
+FORM: dict[str, Any] = {FORM_KEY: True}
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'self'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    )
+)
+#: The OpenAPI viewer still loads its bundle from a CDN (the downloads/API issue vendors it).
+SCHEMA_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src 'self' data: https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'self'; object-src 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def security_headers(settings: Settings) -> Any:
+    """The ``before_send`` hook that adds the security headers to every response."""
+    fixed: list[tuple[str, str]] = [
+        ("X-Frame-Options", "SAMEORIGIN"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if settings.is_production:
+        fixed.append(("Strict-Transport-Security", HSTS))
+
+    async def before_send(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in fixed:
+            if name not in headers:
+                headers[name] = value
+        if "Content-Security-Policy" not in headers:
+            path: str = scope.get("path", "")
+            schema = path == "/schema" or path.startswith("/schema/")
+            headers["Content-Security-Policy"] = SCHEMA_CONTENT_SECURITY_POLICY if schema else CONTENT_SECURITY_POLICY
+
+    return before_send
+
+
+class FormCSRFMiddleware(CSRFMiddleware):
+    """Litestar's CSRF middleware; safe requests to pages without a form skip it, so they set no cookie."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler")
+        if (
+            scope["type"] == ScopeType.HTTP
+            and scope.get("method", "GET") in SAFE_METHODS
+            and not (handler is not None and handler.opt.get(FORM_KEY))
+        ):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def build_csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="csrftoken",
+        cookie_secure=settings.secure_cookies,
+        cookie_samesite="lax",
+        exclude=["^/api/"],
+    )
+
+
+def csrf_middleware(settings: Settings) -> DefineMiddleware:
+    return DefineMiddleware(FormCSRFMiddleware, config=build_csrf_config(settings))
+
+
+def _post_only(request: Request[Any, Any, Any]) -> bool:
+    return request.method == "POST"
+
+
+class SettingsRateLimitMiddleware(RateLimitMiddleware):
+    """The limit comes from the app's settings (``auth_rate_limit`` per minute, times the route's weight)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        settings: Settings = scope["litestar_app"].state.settings
+        self.max_requests = max(1, settings.auth_rate_limit * self.config.weight)  # type: ignore[attr-defined]
+        await super().__call__(scope, receive, send)
+
+
+@dataclass
+class WeightedRateLimitConfig(RateLimitConfig):
+    weight: int = 1
+
+
+def rate_limit(name: str, weight: int = 1) -> WeightedRateLimitConfig:
+    """A per-address limit on the POSTs of one form (GETs of the form are free)."""
+    return WeightedRateLimitConfig(
+        rate_limit=("minute", 1),
+        identifier_for_request=lambda request: f"{name}:{get_remote_address(request)}",
+        check_throttle_handler=_post_only,
+        store="ratelimit",
+        middleware_class=SettingsRateLimitMiddleware,
+        weight=weight,
+    )
+
+
+def unguarded_write_routes(app: Litestar) -> list[str]:
+    """``METHOD path`` of every route that changes state with neither a guard nor a ``public_write`` reason."""
+    from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
+
+    problems: list[str] = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            writes = set(handler.http_methods) - SAFE_METHODS
+            if not writes or handler.resolve_guards() or handler.opt.get(PUBLIC_WRITE_KEY):
+                continue
+            problems.extend(f"{method} {route.path}" for method in sorted(writes))
+    return problems
+
+
+def public_write_routes(app: Litestar) -> list[tuple[str, str]]:
+    """``(METHOD path, reason)`` of the routes deliberately open to anonymous writes."""
+    from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
+
+    found: list[tuple[str, str]] = []
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                reason = handler.opt.get(PUBLIC_WRITE_KEY)
+                writes = set(handler.http_methods) - SAFE_METHODS
+                if reason and writes and not handler.resolve_guards():
+                    found.extend((f"{method} {route.path}", str(reason)) for method in sorted(writes))
+    return found
