@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,18 +26,36 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _pydotorg(*args: str, env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "pydotorg", *args], env=env, check=True, capture_output=True, timeout=120)
+def _pydotorg(*args: str, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "pydotorg", *args], env=env, check=True, capture_output=True, timeout=120, text=True
+    )
+    return done.stdout
+
+
+@dataclass(frozen=True)
+class LiveSite:
+    base: str
+    var_dir: Path
+    env: dict[str, str]
+    staff_password: str
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(live_site: LiveSite) -> str:
+    return live_site.base
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     var_dir = tmp_path_factory.mktemp("e2e-var")
     env = {**os.environ, "PYDOTORG_VAR_DIR": str(var_dir), "PYDOTORG_ENV": "test"}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     _pydotorg("database", "upgrade", "--no-prompt", env=env)
-    _pydotorg("seed", env=env)
+    seeded = _pydotorg("seed", env=env)
+    found = re.search(r"demo staff account: demo-staff / (\S+)", seeded)
+    assert found, seeded
     port = _free_port()
     log = (var_dir / "server.log").open("wb")
     server = subprocess.Popen(
@@ -57,7 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((var_dir / "server.log").read_text()) from None
                 time.sleep(0.3)
-        yield base
+        yield LiveSite(base=base, var_dir=var_dir, env=env, staff_password=found.group(1))
     finally:
         server.terminate()
         try:

@@ -19,6 +19,8 @@ import secrets
 from pathlib import Path
 
 from argon2 import PasswordHasher
+
+__all__ = ("PasswordHasher",)
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 UNUSABLE_PREFIX = "!"
@@ -66,7 +68,7 @@ def _verify_scrypt(password: str, encoded: str) -> bool:
         n=work,
         r=block,
         p=parallel,
-        maxmem=work * 2 * block * 64,
+        maxmem=128 * work * block * parallel + 1024 * 1024,
         dklen=64,
     )
     return hmac.compare_digest(_b64(derived), expected)

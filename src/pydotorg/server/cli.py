@@ -21,22 +21,36 @@ from litestar.plugins import CLIPluginProtocol
 def seed_command(app: Litestar, django_fixtures: Path | None) -> None:
     from pydotorg.db.fixtures.django import FixtureError
     from pydotorg.db.fixtures.seed import seed
+    from pydotorg.domain.users.cli import DEMO_STAFF_USERNAME, create_demo_staff, ensure_auth_data
+
+    settings = app.state.settings
 
     async def run() -> Any:
         try:
             report = await seed(app.state.db_config.get_session, django_fixtures=django_fixtures)
             await app.state.site_content.invalidate()
-            return report
+            async with app.state.db_config.get_session() as session:
+                await ensure_auth_data(session)
+                # Embedded mode only: a staff account to try the admin with (never in production set-ups).
+                demo = await create_demo_staff(session) if settings.mode == "embedded" else None
+                await session.commit()
+            return report, demo
         finally:
             await app.state.db_config.get_engine().dispose()
 
     try:
-        report = asyncio.run(run())
+        report, demo_password = asyncio.run(run())
     except (FixtureError, FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     for line in report.lines():
         click.echo(line)
-    click.echo("seed: done" + ("" if report.changed else " (nothing changed)"))
+    if demo_password:
+        click.echo(
+            f"demo staff account: {DEMO_STAFF_USERNAME} / {demo_password}  "
+            "(shown once; sign in at /accounts/login/, the admin is at /admin/)"
+        )
+    changed = report.changed or bool(demo_password)
+    click.echo("seed: done" + ("" if changed else " (nothing changed)"))
 
 
 @click.group(name="workers", help="Background job workers.")
@@ -87,9 +101,12 @@ def enqueue_command(app: Litestar, name: str) -> None:
 
 class PydotorgCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
+        from pydotorg.domain.users.cli import create_superuser_command, users_group
         from pydotorg.settings import get_settings
 
         cli.add_command(seed_command)
+        cli.add_command(create_superuser_command)
+        cli.add_command(users_group)
         cli.add_command(enqueue_command)
         if not get_settings().uses_redis and "workers" not in cli.commands:
             cli.add_command(embedded_workers_group)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from litestar import Request, Response, Router
 from litestar.types import ControllerRouterHandler
 
+from pydotorg.domain.admin.controllers import AdminController
 from pydotorg.domain.boxes.controllers import box_detail
 from pydotorg.domain.pages.controllers import RootController, TextController
 from pydotorg.domain.users.accounts import AccountController
@@ -20,6 +22,17 @@ HTML_ROUTES: list[ControllerRouterHandler] = [
     AccountController,
     UserController,
     MembershipController,
+    AdminController,
+]
+
+#: Sections whose models the staff admin manages (each module registers its ModelAdmins on import).
+ADMIN_MODULES = [
+    "pydotorg.domain.users.admin",
+    "pydotorg.domain.pages.admin",
+    "pydotorg.domain.boxes.admin",
+    "pydotorg.domain.banners.admin",
+    "pydotorg.domain.navigation.admin",
+    "pydotorg.domain.redirects.admin",
 ]
 
 #: Documents without the layout.
@@ -29,6 +42,8 @@ PLAIN_ROUTES: list[ControllerRouterHandler] = [
 
 
 def build_routers() -> list[Router]:
+    for module in ADMIN_MODULES:
+        importlib.import_module(module)
     return [
         Router(path="/", route_handlers=HTML_ROUTES, before_request=_html_before_request),
         Router(path="/", route_handlers=PLAIN_ROUTES, before_request=append_slash),

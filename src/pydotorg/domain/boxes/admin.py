@@ -1,0 +1,28 @@
+"""Admin registration of content boxes; a change refreshes the site content snapshot everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydotorg.db.models.boxes import Box
+from pydotorg.domain.admin.registry import ModelAdmin, register
+
+
+async def refresh_site_content(request: Any, _obj: Any) -> None:
+    await request.app.state.site_content.invalidate()
+
+
+register(
+    ModelAdmin(
+        model=Box,
+        app_label="boxes",
+        model_name="box",
+        verbose_name="box",
+        verbose_name_plural="boxes",
+        list_display=["label", "content_markup_type", "updated"],
+        search_fields=["label", "content"],
+        ordering="label",
+        fields=["label", "content", "content_markup_type"],
+        after_save=refresh_site_content,
+    )
+)

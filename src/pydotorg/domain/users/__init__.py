@@ -1,0 +1,1 @@
+"""Accounts, sessions, guards, profiles and PSF membership (Django apps ``users``, ``membership``, allauth)."""
