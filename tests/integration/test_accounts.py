@@ -373,3 +373,30 @@ async def test_rate_limit_on_login(tmp_path_factory: pytest.TempPathFactory, bac
         # reading the form is not limited
         assert (await client.get("/accounts/login/")).status_code == 200
     await app.state.db_config.get_engine().dispose()
+
+
+async def test_sessions_live_in_redis_in_production_mode(seeded_settings: Settings, backend: str) -> None:
+    from tests.conftest import TEST_REDIS_URL
+
+    if not TEST_REDIS_URL:
+        pytest.skip("TEST_REDIS_URL is not set")
+    from redis.asyncio import Redis
+
+    settings = seeded_settings.model_copy(update={"redis_url": TEST_REDIS_URL})
+    app = create_app(settings)
+    redis = Redis.from_url(TEST_REDIS_URL)
+    try:
+        await make_user(app, f"redisuser-{backend}")
+        async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+            await log_in(client, f"redisuser-{backend}")
+            session_id = client.cookies.get("sessionid")
+            assert session_id
+            keys = [key.decode() async for key in redis.scan_iter(match=f"*{session_id}*")]
+            assert keys and all("sessions" in key for key in keys)
+            assert f"/users/redisuser-{backend}/" in (await client.get("/authenticated")).text
+            await post_form(client, "/accounts/logout/", {})
+            assert [key async for key in redis.scan_iter(match=f"*{session_id}*")] == []
+    finally:
+        await delete_user(app, f"redisuser-{backend}")
+        await redis.aclose()
+        await app.state.db_config.get_engine().dispose()

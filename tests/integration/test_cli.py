@@ -61,3 +61,61 @@ def test_production_mode_refuses_to_start_with_the_default_secret(tmp_path: Path
     result = _run("routes", var_dir=tmp_path, extra_env={"PYDOTORG_ENV": "production"})
     assert result.returncode != 0
     assert "PYDOTORG_SECRET_KEY" in result.stderr + result.stdout
+
+
+def test_create_superuser_and_credentials(tmp_path: Path) -> None:
+    import re
+    import sqlite3
+
+    assert _run("database", "upgrade", "--no-prompt", var_dir=tmp_path).returncode == 0
+    seeded = _run("seed", var_dir=tmp_path)
+    demo = re.search(r"demo staff account: demo-staff / (\S+)", seeded.stdout)
+    assert demo is not None and len(demo.group(1)) >= 12
+    assert "demo staff account" not in _run("seed", var_dir=tmp_path).stdout  # printed once only
+
+    created = subprocess.run(
+        [sys.executable, "-m", "pydotorg", "create-superuser", "--username", "release-manager",
+         "--email", "rm@example.org", "--password-stdin", "--no-input"],
+        input="a long release passphrase\n",
+        env={**os.environ, "PYDOTORG_VAR_DIR": str(tmp_path), "PYDOTORG_ENV": "test", "COLUMNS": "400"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    again = _run(
+        "create-superuser", "--username", "RELEASE-MANAGER", "--email", "x@example.org", "--password",
+        "another long passphrase", "--no-input", var_dir=tmp_path,
+    )  # fmt: skip
+    assert again.returncode != 0 and "already exists" in again.stdout + again.stderr
+    weak = _run(
+        "create-superuser", "--username", "weak", "--email", "w@example.org", "--password", "123", "--no-input",
+        var_dir=tmp_path,
+    )  # fmt: skip
+    assert weak.returncode != 0 and "too short" in weak.stdout + weak.stderr
+    missing = _run("create-superuser", "--username", "nopw", "--email", "n@example.org", "--no-input", var_dir=tmp_path)
+    assert missing.returncode != 0 and "No password" in missing.stdout + missing.stderr
+    bad_name = _run(
+        "create-superuser", "--username", "bad name", "--email", "b@example.org", "--password", "long enough pass",
+        "--no-input", var_dir=tmp_path,
+    )  # fmt: skip
+    assert bad_name.returncode != 0 and "valid username" in bad_name.stdout + bad_name.stderr
+
+    shown = _run("users", "credentials", "Release-Manager", var_dir=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    key = re.search(r"ApiKey release-manager:([0-9a-f]{40})", shown.stdout)
+    token = re.search(r"Token ([0-9a-f]{40})", shown.stdout)
+    assert key and token
+    rotated = _run("users", "credentials", "release-manager", "--rotate", var_dir=tmp_path)
+    assert rotated.returncode == 0 and key.group(1) not in rotated.stdout and token.group(1) not in rotated.stdout
+    assert _run("users", "credentials", "nobody", var_dir=tmp_path).returncode != 0
+
+    with sqlite3.connect(tmp_path / "pydotorg.sqlite3") as db:
+        row = db.execute(
+            "SELECT is_staff, is_superuser, password FROM users_user WHERE username = 'release-manager'"
+        ).fetchone()
+        verified = db.execute("SELECT verified FROM account_emailaddress WHERE email = 'rm@example.org'").fetchone()
+        groups = db.execute("SELECT name FROM auth_group").fetchall()
+        perms = db.execute("SELECT count(*) FROM auth_permission").fetchone()
+    assert row[0] == 1 and row[1] == 1 and row[2].startswith("argon2$")
+    assert verified == (1,)
+    assert ("Job Board Admin",) in groups
+    assert perms[0] >= 4 * 14 + 2
