@@ -327,3 +327,67 @@ async def test_only_superusers_grant_superuser(client: AsyncTestClient[Litestar]
         client.cookies.clear()
         await delete_user(app, "useradmin")
         await delete_user(app, "plain")
+
+
+async def test_redirects_bulk_delete_and_groups(
+    client: AsyncTestClient[Litestar], app: Litestar, superuser: str
+) -> None:
+    from pydotorg.db.models import Redirect
+
+    url = "/admin/redirects/redirect/add/"
+    bad = await client.post(
+        url, data={"old_path": "no-slash", "new_path": "/x/", "_csrf_token": await csrf_token(client, url)}
+    )
+    assert bad.status_code == 400 and "absolute path" in bad.text
+    for old in ("/old-one/", "/old-two/"):
+        response = await client.post(
+            url,
+            data={"old_path": old, "new_path": "/about/", "_csrf_token": await csrf_token(client, url)},
+            follow_redirects=False,
+        )
+        assert response.status_code == 302
+    assert (await client.get("/old-one/", follow_redirects=False)).headers["location"] == "/about/"
+    async with app.state.db_config.get_session() as session:
+        ids = [
+            str(i)
+            for i in (await session.execute(select(Redirect.id).where(Redirect.old_path.like("/old-%")))).scalars()
+        ]
+    token = await csrf_token(client, "/admin/redirects/redirect/")
+    confirm = await client.post(
+        "/admin/redirects/redirect/", data={"action": "delete_selected", "_selected": ids, "_csrf_token": token}
+    )
+    assert confirm.status_code == 200 and "Are you sure" in confirm.text and "/old-two/" in confirm.text
+    nothing = await client.post(
+        "/admin/redirects/redirect/", data={"action": "delete_selected", "_csrf_token": token}, follow_redirects=False
+    )
+    assert nothing.status_code == 302
+    done = await client.post(
+        "/admin/redirects/redirect/",
+        data={"action": "delete_selected", "_selected": ids, "confirm": "yes", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 302
+    assert (await client.get("/old-one/", follow_redirects=False)).status_code == 404
+
+    # a group with permissions, picked from every permission the admin knows
+    async with app.state.db_config.get_session() as session:
+        await ensure_auth_data(session)
+        await session.commit()
+        perm_ids = [
+            str(i)
+            for i in (
+                await session.execute(select(Permission.id).where(Permission.codename.in_(["view_box", "change_box"])))
+            ).scalars()
+        ]
+    url = "/admin/auth/group/add/"
+    response = await client.post(
+        url,
+        data={"name": "Box editors", "permissions": perm_ids, "_csrf_token": await csrf_token(client, url)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302
+    async with app.state.db_config.get_session() as session:
+        group = (await session.execute(select(Group).where(Group.name == "Box editors"))).scalar_one()
+        assert sorted(p.codename for p in group.permissions) == ["change_box", "view_box"]
+        await session.delete(group)
+        await session.commit()
