@@ -391,3 +391,22 @@ async def test_redirects_bulk_delete_and_groups(
         assert sorted(p.codename for p in group.permissions) == ["change_box", "view_box"]
         await session.delete(group)
         await session.commit()
+
+
+async def test_draft_pages_are_visible_to_staff_only(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    async with app.state.db_config.get_session() as session:
+        session.add(Page(title="Secret draft", path="about/draft-only/", content="Draft body", is_published=False))
+        await session.commit()
+    await make_user(app, "drafty", is_staff=True)
+    try:
+        assert (await client.get("/about/draft-only/")).status_code == 404
+        await log_in(client, "drafty")
+        staff_view = await client.get("/about/draft-only/")
+        assert staff_view.status_code == 200 and "Draft body" in staff_view.text
+        assert "Edit this page" in staff_view.text
+    finally:
+        client.cookies.clear()
+        await delete_user(app, "drafty")
+        async with app.state.db_config.get_session() as session:
+            await session.execute(delete(Page).where(Page.path == "about/draft-only/"))
+            await session.commit()
