@@ -72,6 +72,20 @@ class Settings(BaseSettings):
     #: Seconds a password-reset link stays valid (Django's PASSWORD_RESET_TIMEOUT, three days).
     password_reset_timeout: int = 3 * 24 * 3600
 
+    #: CDN purges (Fastly); without an API key purges are skipped.
+    fastly_api_key: str | None = None
+    fastly_service_id: str | None = None
+    fastly_api_url: str = "https://api.fastly.com"
+    purge_site_url: str = "https://www.python.org"
+    #: The release-cycle data behind end-of-life notices (peps.python.org's release-cycle.json format);
+    #: by default the copy that ships with the app. Never fetched while serving a request.
+    release_cycle_file: Path | None = None
+
+    #: API throttles, requests per hour. v1 is tastypie's 600 per user or address. v2 was 100 per day for anonymous
+    #: clients on Django, which broke Renovate and CI scripts (inventory §4.2): here reads are generous.
+    api_v1_rate_limit: int = 600
+    api_v2_rate_limit: int = 10_000
+
     #: Number of concurrent jobs a SAQ worker runs.
     worker_concurrency: int = 10
     #: How many times an in-process job is retried before it is logged as failed.

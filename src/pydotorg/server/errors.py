@@ -46,7 +46,14 @@ def wants_json(request: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return request.url.path.startswith(("/api/", "/schema"))
 
 
-def json_error(status_code: int, detail: str, extra: dict[str, Any] | None = None) -> Response[dict[str, Any]]:
+def json_error(
+    status_code: int, detail: str, extra: dict[str, Any] | None = None, *, path: str = ""
+) -> Response[dict[str, Any]]:
+    if path.startswith("/api/v2"):  # Django REST framework's error body
+        headers = {"WWW-Authenticate": 'Token realm="api"'} if status_code == 401 else None
+        return Response(content={"detail": detail}, status_code=status_code, media_type=MediaType.JSON, headers=headers)
+    if path.startswith("/api/v1"):  # tastypie's
+        return Response(content={"error": detail}, status_code=status_code, media_type=MediaType.JSON)
     return Response(
         content={"status_code": status_code, "detail": detail, **(extra or {})},
         status_code=status_code,
@@ -61,7 +68,7 @@ def viewer_is_staff(request: ASGIConnection[Any, Any, Any, Any]) -> bool:
 
 def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
     if wants_json(request):
-        return json_error(HTTP_404_NOT_FOUND, "Not Found")
+        return json_error(HTTP_404_NOT_FOUND, "Not found.", path=request.url.path)
     quoted = request.url.path
     return Template(
         template_name="404.html",
@@ -156,8 +163,8 @@ async def render_not_found(request: Request[Any, Any, Any]) -> Response[Any]:
 
 def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if wants_json(request):
-        detail = exc.detail if isinstance(exc, HTTPException) else "Not Found"
-        return json_error(HTTP_404_NOT_FOUND, detail or "Not Found")
+        detail = exc.detail if isinstance(exc, HTTPException) else "Not found."
+        return json_error(HTTP_404_NOT_FOUND, detail or "Not found.", path=request.url.path)
     if "route_handler" not in request.scope and request.method in {"GET", "HEAD"}:
         return DeferredResponse(resolve_fallback)
     return DeferredResponse(render_not_found)
@@ -183,7 +190,14 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         target = raw.decode("latin-1") + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"{LOGIN_URL}?{urlencode({'next': target})}", status_code=HTTP_302_FOUND)
     if wants_json(request):
-        response = json_error(exc.status_code, exc.detail, exc.extra if isinstance(exc.extra, dict) else None)
+        if exc.status_code == HTTP_429_TOO_MANY_REQUESTS and "Retry-After" in headers:
+            exc.detail = f"Request was throttled. Expected available in {headers['Retry-After']} seconds."
+        response = json_error(
+            exc.status_code,
+            exc.detail,
+            exc.extra if isinstance(exc.extra, dict) else None,
+            path=request.url.path,
+        )
         response.headers.update(headers)
         return response
     csrf_failure = exc.status_code == HTTP_403_FORBIDDEN and exc.detail == CSRF_FAILURE_DETAIL

@@ -11,6 +11,7 @@ from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import pydotorg.domain.downloads.jobs
 import pydotorg.domain.pages.jobs
 import pydotorg.lib.mail  # noqa: F401
 from pydotorg.lib.jobs import JobContext, saq_tasks

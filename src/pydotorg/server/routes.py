@@ -9,7 +9,10 @@ from litestar import Request, Response, Router
 from litestar.types import ControllerRouterHandler
 
 from pydotorg.domain.admin.controllers import AdminController
+from pydotorg.domain.api import v1 as api_v1
+from pydotorg.domain.api import v2 as api_v2
 from pydotorg.domain.boxes.controllers import box_detail
+from pydotorg.domain.downloads.controllers import DownloadsController
 from pydotorg.domain.pages.controllers import RootController, TextController
 from pydotorg.domain.users.accounts import AccountController
 from pydotorg.domain.users.controllers import MembershipController, UserController
@@ -23,6 +26,12 @@ HTML_ROUTES: list[ControllerRouterHandler] = [
     UserController,
     MembershipController,
     AdminController,
+]
+
+#: Sections that expose resources on /api/v1/ and /api/v2/ (each module registers them on import).
+API_MODULES = [
+    "pydotorg.domain.pages.api",
+    "pydotorg.domain.downloads.api",
 ]
 
 #: Sections whose models the staff admin manages (each module registers its ModelAdmins on import).
@@ -42,9 +51,14 @@ PLAIN_ROUTES: list[ControllerRouterHandler] = [
 
 
 def build_routers() -> list[Router]:
-    for module in ADMIN_MODULES:
+    for module in [*ADMIN_MODULES, *API_MODULES]:
         importlib.import_module(module)
     return [
+        api_v1.build_router(),
+        api_v2.build_router(),
+        # the downloads section answers at both of Django's mounts
+        Router(path="/downloads", route_handlers=[DownloadsController], before_request=_html_before_request),
+        Router(path="/getit", route_handlers=[DownloadsController], before_request=_html_before_request),
         Router(path="/", route_handlers=HTML_ROUTES, before_request=_html_before_request),
         Router(path="/", route_handlers=PLAIN_ROUTES, before_request=append_slash),
     ]

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +140,32 @@ def rate_limit(name: str, weight: int = 1) -> WeightedRateLimitConfig:
         store="ratelimit",
         middleware_class=SettingsRateLimitMiddleware,
         weight=weight,
+    )
+
+
+class SettingLimitMiddleware(RateLimitMiddleware):
+    """A rate limit whose count is read from the app's settings (``config.setting``) on every request."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        settings: Settings = scope["litestar_app"].state.settings
+        self.max_requests = max(1, int(getattr(settings, self.config.setting)))  # type: ignore[attr-defined]
+        await super().__call__(scope, receive, send)
+
+
+@dataclass
+class SettingRateLimitConfig(RateLimitConfig):
+    setting: str = ""
+
+
+def rate_limit_per(name: str, setting: str, identify: Callable[[Request[Any, Any, Any]], str]) -> RateLimitConfig:
+    """An hourly limit on every request of a router (the APIs), per ``identify(request)``; the count is the
+    ``setting`` of the app's settings."""
+    return SettingRateLimitConfig(
+        rate_limit=("hour", 1),
+        identifier_for_request=lambda request: f"{name}:{identify(request)}",
+        store="ratelimit",
+        middleware_class=SettingLimitMiddleware,
+        setting=setting,
     )
 
 

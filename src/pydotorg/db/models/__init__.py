@@ -2,6 +2,7 @@
 
 from pydotorg.db.models.banners import Banner
 from pydotorg.db.models.boxes import Box
+from pydotorg.db.models.downloads import OS, Release, ReleaseFile
 from pydotorg.db.models.flags import Flag
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
@@ -20,6 +21,7 @@ from pydotorg.db.models.users import (
 )
 
 __all__ = (
+    "OS",
     "AdminLogEntry",
     "ApiKey",
     "Banner",
@@ -36,6 +38,8 @@ __all__ = (
     "PageImage",
     "Permission",
     "Redirect",
+    "Release",
+    "ReleaseFile",
     "Token",
     "User",
     "UserGroup",

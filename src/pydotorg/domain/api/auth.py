@@ -1,0 +1,108 @@
+"""API credentials, as the Django site checks them.
+
+* v1 (tastypie's ``ApiKeyOrGuestAuthentication``): no ``Authorization`` header means an anonymous guest;
+  ``Authorization: ApiKey <username>:<key>`` authenticates; a malformed header, an unknown user, a wrong key or an
+  inactive user is a 401, and so is any ``username`` or ``api_key`` in the query string or body.
+* v2 (DRF's ``TokenAuthentication``): ``Authorization: Token <key>``; sessions are ignored.
+
+Writes need a staff user authenticated this way in this request: the guards below do both checks.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any, cast
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy import func, select
+
+from pydotorg.db.models.users import ApiKey, Token, User
+from pydotorg.domain.users.auth import CurrentUser
+
+API_USER_KEY = "pydotorg.api_user"
+_UNSET = object()
+
+
+def _current(row: Any) -> CurrentUser:
+    return CurrentUser(
+        id=row.id,
+        username=row.username,
+        email=row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        is_active=row.is_active,
+        is_staff=row.is_staff,
+        is_superuser=row.is_superuser,
+    )
+
+
+async def v1_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """The API-key user of a v1 request (cached on the scope), ``None`` for guests; raises 401 when refused."""
+    cached: Any = connection.scope.get(API_USER_KEY, _UNSET)
+    if cached is not _UNSET:
+        return cast("CurrentUser | None", cached)
+    if "username" in connection.query_params or "api_key" in connection.query_params:
+        raise NotAuthorizedException("Credentials in the query string are not accepted; use the Authorization header.")
+    header = connection.headers.get("authorization")
+    user: CurrentUser | None = None
+    if header:
+        scheme, _, credentials = header.partition(" ")
+        if scheme.lower() != "apikey" or credentials.count(":") != 1:
+            raise NotAuthorizedException("Malformed Authorization header; expected 'ApiKey <username>:<key>'.")
+        username, key = credentials.strip().split(":")
+        engine = connection.scope["litestar_app"].state.db_config.get_engine()
+        query = (
+            select(User, ApiKey.key)
+            .join(ApiKey, ApiKey.user_id == User.id)
+            .where(func.lower(User.username) == username.lower())
+        )
+        async with engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None or not hmac.compare_digest(str(row.key), key) or not row.is_active:
+            raise NotAuthorizedException("Invalid API key.")
+        user = _current(row)
+    connection.scope[API_USER_KEY] = user  # type: ignore[literal-required]
+    return user
+
+
+async def v2_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    cached: Any = connection.scope.get(API_USER_KEY, _UNSET)
+    if cached is not _UNSET:
+        return cast("CurrentUser | None", cached)
+    header = connection.headers.get("authorization")
+    user: CurrentUser | None = None
+    if header:
+        scheme, _, key = header.partition(" ")
+        if scheme.lower() != "token":
+            user = None  # another scheme: DRF's TokenAuthentication does not apply, the request is anonymous
+        elif not key or " " in key.strip():
+            raise NotAuthorizedException("Invalid token header. Token string should not contain spaces.")
+        else:
+            engine = connection.scope["litestar_app"].state.db_config.get_engine()
+            query = select(User).join(Token, Token.user_id == User.id).where(Token.key == key.strip())
+            async with engine.connect() as conn:
+                row = (await conn.execute(query)).first()
+            if row is None:
+                raise NotAuthorizedException("Invalid token.")
+            if not row.is_active:
+                raise NotAuthorizedException("User inactive or deleted.")
+            user = _current(row)
+    connection.scope[API_USER_KEY] = user  # type: ignore[literal-required]
+    return user
+
+
+async def requires_v1_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    user = await v1_user(connection)
+    if user is None or not user.is_staff:
+        # tastypie answers 401 for every refused write
+        raise NotAuthorizedException("Writes need a staff user's API key.")
+
+
+async def requires_v2_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    user = await v2_user(connection)
+    if user is None:
+        raise NotAuthorizedException("Authentication credentials were not provided.")
+    if not user.is_staff:
+        raise PermissionDeniedException("You do not have permission to perform this action.")

@@ -1,0 +1,121 @@
+"""Queries and writes shared by both API versions: published-only reads, relation URIs, validated writes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+
+_URI_RE = re.compile(r"/api/v[12]/(?P<name>[a-z_]+/[a-z_]+)/(?P<pk>\d+)/?$")
+
+
+def base_query(resource: Resource, *, staff: bool) -> Select[Any]:
+    model: Any = resource.model
+    query = select(model)
+    if resource.published_only and not staff:
+        query = query.where(model.is_published.is_(True))
+    return query.order_by(*(getattr(model, name) for name in resource.ordering))
+
+
+async def fetch(session: AsyncSession, resource: Resource, pk: int, *, staff: bool) -> Any | None:
+    model: Any = resource.model
+    return (await session.execute(base_query(resource, staff=staff).where(model.id == pk))).scalars().first()
+
+
+def serialize(resource: Resource, obj: Any, uri: Any) -> dict[str, Any]:
+    """The public fields of ``obj``; relations as ``uri(resource_name, pk)`` (or None)."""
+    data: dict[str, Any] = {}
+    for name in resource.fields:
+        if name in resource.relations:
+            relation = resource.relations[name]
+            pk = getattr(obj, relation.column)
+            data[name] = uri(relation.target, pk) if pk is not None else None
+        else:
+            data[name] = getattr(obj, name)
+    data["resource_uri"] = uri(resource.name, obj.id)
+    return data
+
+
+async def resolve_relation(session: AsyncSession, resource: Resource, name: str, value: Any) -> int | None:
+    """A relation given as a resource URI (v1 path or v2 absolute URL) or, leniently, as a bare id."""
+    relation = resource.relations[name]
+    if value is None or value == "":
+        if relation.nullable:
+            return None
+        raise InputError({name: "This field may not be null."})
+    pk: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        pk = value
+    elif isinstance(value, str):
+        found = _URI_RE.search(value.split("?", 1)[0])
+        if found and found.group("name") == relation.target:
+            pk = int(found.group("pk"))
+        elif value.isdigit():
+            pk = int(value)
+    if pk is None:
+        raise InputError({name: f"Invalid hyperlink - expected a URI of {relation.target}, got {value!r}."})
+    target: Any = REGISTRY[relation.target].model
+    if (await session.execute(select(target.id).where(target.id == pk))).first() is None:
+        raise InputError({name: f"Invalid hyperlink - object {value!r} does not exist."})
+    return pk
+
+
+async def apply(session: AsyncSession, resource: Resource, data: Any, obj: Any | None, *, partial: bool) -> Any:
+    """Validate ``data`` (a decoded JSON object) and write it to ``obj`` (or a new row). Raises ``InputError``."""
+    if not isinstance(data, dict):
+        raise InputError({"__all__": "Expected a JSON object."})
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in resource.fields:
+        if name not in data:
+            continue
+        try:
+            if name in resource.relations:
+                values[resource.relations[name].column] = await resolve_relation(session, resource, name, data[name])
+            else:
+                values[name] = coerce(resource, name, data[name])
+        except InputError as exc:
+            errors.update(exc.errors)
+    if not partial and obj is None:
+        for name in resource.fields:
+            key = resource.relations[name].column if name in resource.relations else name
+            if key in values or name in errors:
+                continue
+            if name in resource.defaults:
+                values[key] = resource.defaults[name]()
+                continue
+            column = resource.column(key)
+            if not column.nullable and column.default is None and column.server_default is None:
+                errors[name] = "This field is required."
+    if errors:
+        raise InputError(errors)
+    if resource.validate is not None:
+        merged = {**({} if obj is None else _current(resource, obj)), **values}
+        problems = await resource.validate(session, merged, obj)
+        if problems:
+            raise InputError(problems)
+    model: Any = resource.model
+    target = obj if obj is not None else model()
+    for key, value in values.items():
+        setattr(target, key, value)
+    if obj is None:
+        session.add(target)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise InputError({"__all__": "This conflicts with an existing row (a duplicate slug, URL or name)."}) from exc
+    return target
+
+
+def _current(resource: Resource, obj: Any) -> dict[str, Any]:
+    current: dict[str, Any] = {"id": obj.id}
+    for name in resource.fields:
+        key = resource.relations[name].column if name in resource.relations else name
+        current[key] = getattr(obj, key)
+    return current

@@ -1,0 +1,340 @@
+"""``/api/v1/``: the tastypie API, wire-compatible with the Django site.
+
+Lists are ``{"meta": {limit, next, offset, previous, total_count}, "objects": [...]}`` (``limit`` default 20, 0
+means the maximum of 1000, ``offset``); every object carries its ``resource_uri`` and relations are URIs. Filters
+use tastypie's ``field__lookup=value`` syntax; parameters that are not fields are ignored, fields that do not
+allow a filter are a 400. ``schema/`` and ``set/<id;id>/`` exist for every resource. Anyone may read (non-staff
+see published rows only); writes need ``Authorization: ApiKey <user>:<key>`` of a staff user. A created object
+answers 201 with a ``Location`` header.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import MediaType, Request, Response, Router, delete, get, post
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_400_BAD_REQUEST
+from sqlalchemy import and_, extract, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.domain.api import crud
+from pydotorg.domain.api.auth import requires_v1_staff, v1_user
+from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+from pydotorg.server.layout import append_slash
+from pydotorg.server.security import rate_limit_per
+
+PREFIX = "/api/v1"
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 1000
+RESERVED = {"format", "limit", "offset", "callback", "username", "api_key"}
+ALL_LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "gt", "gte", "lt", "lte",
+               "in", "isnull", "year", "month", "day", "range"}  # fmt: skip
+
+
+def uri(name: str, pk: int) -> str:
+    return f"{PREFIX}/{name}/{pk}/"
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        # tastypie's iso-8601 output: naive, in the site's time zone (UTC)
+        return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat()
+    return value
+
+
+def dump(resource: Resource, obj: Any) -> dict[str, Any]:
+    return {key: _value(value) for key, value in crud.serialize(resource, obj, uri).items()}
+
+
+def error(message: str, status_code: int = HTTP_400_BAD_REQUEST, **extra: Any) -> Response[Any]:
+    return Response({"error": message, **extra}, status_code=status_code, media_type=MediaType.JSON)
+
+
+def input_error(resource: Resource, exc: InputError) -> Response[Any]:
+    """Model validation errors: 400 with ``error_message`` (what release tooling prints) and the field errors."""
+    summary = "; ".join(f"{field}: {message}" for field, message in exc.errors.items())
+    body = {
+        "error_message": summary,
+        "traceback": "",
+        resource.model_name: {field: [message] for field, message in exc.errors.items()},
+    }
+    return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
+
+
+def _clause(resource: Resource, field: str, lookup: str, raw: str) -> Any:
+    column = resource.column(field)
+    if lookup == "isnull":
+        return column.is_(None) if raw.lower() in {"true", "1"} else column.is_not(None)
+    if lookup in {"year", "month", "day"}:
+        try:
+            number = int(raw)
+        except ValueError:
+            raise InputError({field: f"Invalid {lookup} {raw!r}."}) from None
+        return extract(lookup, column) == number
+    if lookup == "in":
+        return column.in_([coerce(resource, field, item) for item in raw.split(",")])
+    if lookup == "range":
+        low, _, high = raw.partition(",")
+        return and_(column >= coerce(resource, field, low), column <= coerce(resource, field, high))
+    value = coerce(resource, field, raw)
+    operations: dict[str, Callable[[], Any]] = {
+        "exact": lambda: column == value,
+        "iexact": lambda: func.lower(column) == str(value).lower(),
+        "contains": lambda: column.contains(value, autoescape=True),
+        "icontains": lambda: func.lower(column).contains(str(value).lower(), autoescape=True),
+        "startswith": lambda: column.startswith(value, autoescape=True),
+        "istartswith": lambda: func.lower(column).startswith(str(value).lower(), autoescape=True),
+        "gt": lambda: column > value,
+        "gte": lambda: column >= value,
+        "lt": lambda: column < value,
+        "lte": lambda: column <= value,
+    }
+    return operations[lookup]()
+
+
+def filters(resource: Resource, params: Any) -> list[Any]:
+    """tastypie's ``build_filters`` for the query string; raises ``InputError`` for a refused filter."""
+    clauses: list[Any] = []
+    for key, raw in params.multi_items():
+        if key in RESERVED:
+            continue
+        if key == "order_by":
+            raise InputError({"__all__": f"The '{raw}' field does not allow ordering."})
+        bits = key.split("__")
+        field = bits[0]
+        if field not in resource.fields:
+            continue  # tastypie ignores parameters that are not fields
+        allowed = resource.v1_filtering.get(field)
+        if allowed is None:
+            raise InputError({"__all__": f"The '{field}' field does not allow filtering."})
+        if field in resource.relations:
+            clauses.append(_relation_clause(resource, field, bits[1:], str(raw)))
+            continue
+        lookup = bits[1] if len(bits) > 1 else "exact"
+        if lookup not in allowed or lookup not in ALL_LOOKUPS:
+            raise InputError({"__all__": f"'{lookup}' is not an allowed filter on the '{field}' field."})
+        clauses.append(_clause(resource, field, lookup, str(raw)))
+    return clauses
+
+
+def _relation_clause(resource: Resource, field: str, rest: list[str], raw: str) -> Any:
+    relation = resource.relations[field]
+    column = resource.column(relation.column)
+    target = REGISTRY[relation.target]
+    if not rest or rest in (["exact"], ["id"], ["pk"]):
+        pk = raw.rstrip("/").rsplit("/", 1)[-1]
+        if not pk.isdigit():
+            raise InputError({"__all__": f"Invalid resource lookup data provided (mismatched type): {raw!r}."})
+        return column == int(pk)
+    target_field = rest[0]
+    lookup = rest[1] if len(rest) > 1 else "exact"
+    if target_field not in target.fields or target_field in target.relations:
+        raise InputError({"__all__": f"Lookups are not allowed more than one level deep on the '{field}' field."})
+    allowed = target.v1_filtering.get(target_field)
+    if allowed is None or lookup not in allowed:
+        raise InputError({"__all__": f"'{lookup}' is not an allowed filter on the '{target_field}' field."})
+    model: Any = target.model
+    return column.in_(select(model.id).where(_clause(target, target_field, lookup, raw)))
+
+
+def _int_param(params: Any, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError({"__all__": f"Invalid {name} '{raw}' provided. Please provide an integer."}) from None
+    if value < 0:
+        raise InputError({"__all__": f"Invalid {name} '{raw}' provided. Please provide a positive integer >= 0."})
+    return value
+
+
+def _page_uri(resource: Resource, params: Any, limit: int, offset: int) -> str:
+    kept = [(k, v) for k, v in params.multi_items() if k not in {"limit", "offset"}]
+    return f"{PREFIX}/{resource.name}/?{urlencode([*kept, ('limit', limit), ('offset', offset)])}"
+
+
+def schema(resource: Resource) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in [*resource.fields, "resource_uri"]:
+        if name == "resource_uri":
+            fields[name] = {"type": "string", "readonly": True, "nullable": False, "blank": False, "unique": False}
+            continue
+        key = resource.relations[name].column if name in resource.relations else name
+        column = resource.column(key)
+        fields[name] = {
+            "type": resource.kind(name),
+            "nullable": bool(column.nullable),
+            "blank": not (not column.nullable and column.default is None and column.server_default is None),
+            "readonly": False,
+            "unique": bool(column.unique),
+            "help_text": resource.help.get(name, ""),
+        }
+        if name in resource.relations:
+            fields[name]["related_type"] = "to_one"
+            fields[name]["related_schema"] = f"{PREFIX}/{resource.relations[name].target}/schema/"
+    return {
+        "allowed_detail_http_methods": ["get", "delete"],
+        "allowed_list_http_methods": ["get", "post", *(["delete"] if resource.v1_list_delete else [])],
+        "default_format": "application/json",
+        "default_limit": DEFAULT_LIMIT,
+        "fields": fields,
+        "filtering": {name: sorted(lookups) for name, lookups in resource.v1_filtering.items()},
+    }
+
+
+def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's route table
+    """The routes of one tastypie resource."""
+
+    async def staff(request: Request[Any, Any, Any]) -> bool:
+        user = await v1_user(request)
+        return bool(user and user.is_staff)
+
+    async def list_objects(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+        try:
+            limit = _int_param(request.query_params, "limit", DEFAULT_LIMIT) or MAX_LIMIT
+            limit = min(limit, MAX_LIMIT)
+            offset = _int_param(request.query_params, "offset", 0)
+            query = crud.base_query(resource, staff=await staff(request)).where(
+                *filters(resource, request.query_params)
+            )
+        except InputError as exc:
+            return error(next(iter(exc.errors.values())))
+        total = int((await db_session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+        rows = (await db_session.execute(query.offset(offset).limit(limit))).scalars().all()
+        params = request.query_params
+        meta = {
+            "limit": limit,
+            "next": _page_uri(resource, params, limit, offset + limit) if offset + limit < total else None,
+            "offset": offset,
+            "previous": _page_uri(resource, params, limit, max(offset - limit, 0)) if offset > 0 else None,
+            "total_count": total,
+        }
+        return Response({"meta": meta, "objects": [dump(resource, row) for row in rows]}, media_type=MediaType.JSON)
+
+    async def create(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+        try:
+            data = msgspec.json.decode(await request.body())
+        except msgspec.DecodeError as exc:
+            return error(f"Malformed JSON: {exc}")
+        if isinstance(data, dict) and ("username" in data or "api_key" in data):
+            return Response(b"", status_code=401)
+        try:
+            row = await crud.apply(db_session, resource, data, None, partial=False)
+        except InputError as exc:
+            return input_error(resource, exc)
+        await db_session.commit()
+        if resource.after_write is not None:
+            await resource.after_write(request, row)
+        location = str(request.base_url).rstrip("/") + uri(resource.name, row.id)
+        return Response(b"", status_code=HTTP_201_CREATED, headers={"Location": location})
+
+    async def delete_list(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[None]:
+        values = request.query_params.getall("release", [])
+        if len(values) != 1 or not str(values[0]).isdigit():
+            raise ClientException("Deleting release files needs exactly one 'release' parameter (a release id).")
+        model: Any = resource.model
+        rows = (await db_session.execute(select(model).where(model.release_id == int(values[0])))).scalars().all()
+        for row in rows:
+            await db_session.delete(row)
+        await db_session.commit()
+        if resource.after_write is not None and rows:
+            await resource.after_write(request, rows[0])
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+    async def show_schema() -> Response[Any]:
+        return Response(schema(resource), media_type=MediaType.JSON)
+
+    async def show_set(request: Request[Any, Any, Any], ids: str, db_session: AsyncSession) -> Response[Any]:
+        wanted = [part for part in ids.split(";") if part]
+        if not wanted or not all(part.isdigit() for part in wanted) or len(wanted) > MAX_LIMIT:
+            return error(f"Invalid id list {ids!r}: use set/<id>;<id>/.")
+        model: Any = resource.model
+        query = crud.base_query(resource, staff=await staff(request)).where(model.id.in_([int(p) for p in wanted]))
+        found = {row.id: row for row in (await db_session.execute(query)).scalars()}
+        body: dict[str, Any] = {"objects": [dump(resource, found[int(p)]) for p in wanted if int(p) in found]}
+        missing = [p for p in wanted if int(p) not in found]
+        if missing:
+            body["not_found"] = missing
+        return Response(body, media_type=MediaType.JSON)
+
+    async def detail(request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Response[Any]:
+        row = await crud.fetch(db_session, resource, pk, staff=await staff(request))
+        if row is None:
+            raise NotFoundException()
+        return Response(dump(resource, row), media_type=MediaType.JSON)
+
+    async def delete_detail(request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Response[None]:
+        row = await crud.fetch(db_session, resource, pk, staff=True)
+        if row is None:
+            raise NotFoundException()
+        await db_session.delete(row)
+        await db_session.commit()
+        if resource.after_write is not None:
+            await resource.after_write(request, row)
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+    name = resource.name.replace("/", "_")
+    handlers: list[Any] = [
+        get("/", name=f"api_v1:{name}:list", summary=f"List {resource.name}")(list_objects),
+        post(
+            "/",
+            name=f"api_v1:{name}:create",
+            guards=[requires_v1_staff],
+            summary=f"Create a {resource.model_name} (staff API key)",
+        )(create),
+        get("/schema/", name=f"api_v1:{name}:schema", summary="tastypie schema")(show_schema),
+        get("/set/{ids:str}/", name=f"api_v1:{name}:set", summary="Several objects by id: set/1;2;3/")(show_set),
+        get("/{pk:int}/", name=f"api_v1:{name}:detail", summary=f"One {resource.model_name}")(detail),
+        delete(
+            "/{pk:int}/",
+            name=f"api_v1:{name}:delete",
+            guards=[requires_v1_staff],
+            status_code=HTTP_204_NO_CONTENT,
+            summary=f"Delete a {resource.model_name} (staff API key)",
+        )(delete_detail),
+    ]
+    if resource.v1_list_delete:
+        handlers.append(
+            delete(
+                "/",
+                name=f"api_v1:{name}:delete_list",
+                guards=[requires_v1_staff],
+                status_code=HTTP_204_NO_CONTENT,
+                summary="Delete every file of one release: ?release=<id> (staff API key)",
+            )(delete_list)
+        )
+    return Router(path=f"/{resource.name}", route_handlers=handlers, tags=["API v1 (tastypie)"])
+
+
+async def root() -> Response[Any]:
+    """tastypie's top level: every resource with its list and schema URIs."""
+    body = {
+        name: {"list_endpoint": f"{PREFIX}/{name}/", "schema": f"{PREFIX}/{name}/schema/"} for name in sorted(REGISTRY)
+    }
+    return Response(body, media_type=MediaType.JSON)
+
+
+def build_router() -> Router:
+    controllers = [make_router(resource) for resource in sorted(REGISTRY.values(), key=lambda r: r.name)]
+    return Router(
+        path=PREFIX,
+        route_handlers=[get("/", name="api_v1:root", tags=["API v1 (tastypie)"])(root), *controllers],
+        before_request=append_slash,
+        middleware=[rate_limit_per("apiv1", "api_v1_rate_limit", _identity).middleware],
+    )
+
+
+def _identity(request: Request[Any, Any, Any]) -> str:
+    """tastypie's throttle key: the API-key username, or the client address."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("apikey ") and ":" in header:
+        return "user:" + header[7:].split(":", 1)[0].strip().lower()
+    client = request.client
+    return "addr:" + (client.host if client else "unknown")

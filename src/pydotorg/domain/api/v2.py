@@ -1,0 +1,260 @@
+"""``/api/v2/``: the Django REST framework API, wire-compatible with the Django site.
+
+Lists are bare JSON arrays of every row (no pagination); ``resource_uri`` and relations are absolute
+hyperlinks. ``Authorization: Token <key>`` authenticates; anyone may read (non-staff see published rows only),
+staff may write (POST, PUT, PATCH, DELETE). Unknown query parameters are a 400 on pages and release files and
+ignored on releases, as on the Django site. Detail URLs also answer with DRF's ``.json`` suffix.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response, Router, delete, get, patch, post, put
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_400_BAD_REQUEST
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.domain.api import crud
+from pydotorg.domain.api.auth import requires_v2_staff, v2_user
+from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+from pydotorg.server.layout import append_slash
+from pydotorg.server.security import rate_limit_per
+
+PREFIX = "/api/v2"
+FORMAT_PARAMS = {"format"}
+NO_SLASH: dict[str, Any] = {"append_slash": False}
+
+
+def _absolute(request: Request[Any, Any, Any]) -> Any:
+    base = str(request.base_url).rstrip("/")
+
+    def uri(name: str, pk: int) -> str:
+        return f"{base}{PREFIX}/{name}/{pk}/"
+
+    return uri
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        text = value.astimezone(datetime.UTC).isoformat()
+        return text.replace("+00:00", "Z")  # DRF writes UTC as Z
+    return value
+
+
+def dump(resource: Resource, obj: Any, uri: Any) -> dict[str, Any]:
+    return {key: _value(value) for key, value in crud.serialize(resource, obj, uri).items()}
+
+
+def bad_request(errors: dict[str, Any]) -> Response[Any]:
+    body = {
+        ("non_field_errors" if key == "__all__" else key): (v if isinstance(v, list) else [v])
+        for key, v in errors.items()
+    }
+    return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
+
+
+def filters(resource: Resource, params: Any) -> list[Any]:
+    clauses: list[Any] = []
+    for key, raw in params.multi_items():
+        if key in FORMAT_PARAMS:
+            continue
+        if key not in resource.v2_filters:
+            if resource.v2_strict_filters:
+                label = resource.model_name
+                raise InputError({"error": f"'{key}' is not an allowed filter on the '{label}' field."})
+            continue
+        field, lookup = resource.v2_filters[key]
+        if field in resource.relations:
+            relation = resource.relations[field]
+            if not str(raw).isdigit():
+                raise InputError({key: "Select a valid choice. That choice is not one of the available choices."})
+            clauses.append(resource.column(relation.column) == int(raw))
+            continue
+        column = resource.column(field)
+        try:
+            value = coerce(resource, field, raw)
+        except InputError as exc:
+            raise InputError({key: next(iter(exc.errors.values()))}) from None
+        if lookup == "exact":
+            clauses.append(column == value)
+        elif lookup == "icontains":
+            clauses.append(func.lower(column).contains(str(value).lower(), autoescape=True))
+        elif lookup == "contains":
+            clauses.append(column.contains(value, autoescape=True))
+    return clauses
+
+
+def _pk(raw: str) -> int:
+    text = raw.removesuffix(".json")
+    if not text.isdigit():
+        raise NotFoundException()
+    return int(text)
+
+
+def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's route table
+    async def staff(request: Request[Any, Any, Any]) -> bool:
+        user = await v2_user(request)
+        return bool(user and user.is_staff)
+
+    async def list_objects(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+        try:
+            query = crud.base_query(resource, staff=await staff(request)).where(
+                *filters(resource, request.query_params)
+            )
+        except InputError as exc:
+            if "error" in exc.errors:
+                return Response({"error": [exc.errors["error"]]}, status_code=400, media_type=MediaType.JSON)
+            return bad_request(exc.errors)
+        uri = _absolute(request)
+        rows = (await db_session.execute(query)).scalars().all()
+        return Response([dump(resource, row, uri) for row in rows], media_type=MediaType.JSON)
+
+    async def detail(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[Any]:
+        row = await crud.fetch(db_session, resource, _pk(pk), staff=await staff(request))
+        if row is None:
+            raise NotFoundException(f"No {resource.model.__name__} matches the given query.")
+        return Response(dump(resource, row, _absolute(request)), media_type=MediaType.JSON)
+
+    async def _decode(request: Request[Any, Any, Any]) -> Any:
+        try:
+            return msgspec.json.decode(await request.body())
+        except msgspec.DecodeError as exc:
+            raise InputError({"detail": f"JSON parse error - {exc}"}) from None
+
+    async def create(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+        try:
+            row = await crud.apply(db_session, resource, await _decode(request), None, partial=False)
+        except InputError as exc:
+            if "detail" in exc.errors:
+                return Response({"detail": exc.errors["detail"]}, status_code=400, media_type=MediaType.JSON)
+            return bad_request(exc.errors)
+        await db_session.commit()
+        if resource.after_write is not None:
+            await resource.after_write(request, row)
+        body = dump(resource, row, _absolute(request))
+        return Response(
+            body, status_code=HTTP_201_CREATED, media_type=MediaType.JSON, headers={"Location": body["resource_uri"]}
+        )
+
+    async def _update(
+        request: Request[Any, Any, Any], pk: str, db_session: AsyncSession, *, partial: bool
+    ) -> Response[Any]:
+        row = await crud.fetch(db_session, resource, _pk(pk), staff=True)
+        if row is None:
+            raise NotFoundException(f"No {resource.model.__name__} matches the given query.")
+        try:
+            data = await _decode(request)
+            if not partial and isinstance(data, dict):
+                missing = [name for name in resource.fields if name not in data and _required(resource, name)]
+                if missing:
+                    raise InputError(dict.fromkeys(missing, "This field is required."))
+            row = await crud.apply(db_session, resource, data, row, partial=partial)
+        except InputError as exc:
+            if "detail" in exc.errors:
+                return Response({"detail": exc.errors["detail"]}, status_code=400, media_type=MediaType.JSON)
+            return bad_request(exc.errors)
+        await db_session.commit()
+        if resource.after_write is not None:
+            await resource.after_write(request, row)
+        return Response(dump(resource, row, _absolute(request)), media_type=MediaType.JSON)
+
+    async def replace(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[Any]:
+        return await _update(request, pk, db_session, partial=False)
+
+    async def modify(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[Any]:
+        return await _update(request, pk, db_session, partial=True)
+
+    async def remove(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[None]:
+        row = await crud.fetch(db_session, resource, _pk(pk), staff=True)
+        if row is None:
+            raise NotFoundException(f"No {resource.model.__name__} matches the given query.")
+        await db_session.delete(row)
+        await db_session.commit()
+        if resource.after_write is not None:
+            await resource.after_write(request, row)
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+    async def delete_by_release(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[None]:
+        raw = request.query_params.get("release")
+        if raw is None:
+            raise ClientException("The 'release' query parameter is required.")
+        if not str(raw).isdigit():
+            raise ClientException("The 'release' query parameter must be an integer (a release id).")
+        model: Any = resource.model
+        rows = (await db_session.execute(select(model).where(model.release_id == int(raw)))).scalars().all()
+        for row in rows:
+            await db_session.delete(row)
+        await db_session.commit()
+        if resource.after_write is not None and rows:
+            await resource.after_write(request, rows[0])
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+    basename = resource.v2_basename or resource.model_name
+    handlers: list[Any] = [
+        get("/", name=f"{basename}-list", summary=f"List every {resource.model_name}")(list_objects),
+        get("/{pk:str}", name=f"{basename}-detail", summary=f"One {resource.model_name}", opt=NO_SLASH)(detail),
+    ]
+    if resource.v2_writable:
+        guard = [requires_v2_staff]
+        handlers += [
+            post("/", name=f"{basename}-create", summary=f"Create a {resource.model_name} (staff token)", guards=guard)(
+                create
+            ),
+            put("/{pk:str}", name=f"{basename}-update", summary="Replace (staff token)", guards=guard)(replace),
+            patch(
+                "/{pk:str}", name=f"{basename}-partial-update", summary="Update some fields (staff token)", guards=guard
+            )(modify),
+            delete(
+                "/{pk:str}",
+                name=f"{basename}-destroy",
+                status_code=HTTP_204_NO_CONTENT,
+                summary="Delete (staff token)",
+                guards=guard,
+            )(remove),
+        ]
+    if resource.name == "downloads/release_file":
+        handlers.append(
+            delete(
+                "/delete_by_release/",
+                name="release_file-delete-by-release",
+                guards=[requires_v2_staff],
+                status_code=HTTP_204_NO_CONTENT,
+                summary="Delete every file of ?release=<id> (staff token)",
+            )(delete_by_release)
+        )
+    return Router(path=f"/{resource.name}", route_handlers=handlers, tags=["API v2 (REST framework)"])
+
+
+def _required(resource: Resource, name: str) -> bool:
+    key = resource.relations[name].column if name in resource.relations else name
+    column = resource.column(key)
+    return not column.nullable and column.default is None and column.server_default is None
+
+
+async def root(request: Request[Any, Any, Any]) -> Response[Any]:
+    """DRF's ``DefaultRouter`` root: every list endpoint by name."""
+    base = str(request.base_url).rstrip("/")
+    body = {name: f"{base}{PREFIX}/{name}/" for name in sorted(REGISTRY) if REGISTRY[name].v2_filters is not None}
+    return Response(body, media_type=MediaType.JSON)
+
+
+def _identity(request: Request[Any, Any, Any]) -> str:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("token "):
+        return "token:" + header[6:].strip()[:64]
+    client = request.client
+    return "addr:" + (client.host if client else "unknown")
+
+
+def build_router() -> Router:
+    controllers = [make_router(resource) for resource in sorted(REGISTRY.values(), key=lambda r: r.name)]
+    return Router(
+        path=PREFIX,
+        route_handlers=[get("/", name="api-root", tags=["API v2 (REST framework)"])(root), *controllers],
+        before_request=append_slash,
+        middleware=[rate_limit_per("apiv2", "api_v2_rate_limit", _identity).middleware],
+    )

@@ -1,0 +1,1 @@
+"""Downloads (``/downloads/``, ``/getit/``, ``/doc/``) and the release APIs (``/api/v1/``, ``/api/v2/``)."""

@@ -1,0 +1,212 @@
+"""``/downloads/`` (and the same pages under ``/getit/``): the landing page, per-OS lists, release pages, the
+``latest`` redirects and the release feeds."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from pydotorg.db.models.downloads import OS, Release, ReleaseFile, ReleaseVersion
+from pydotorg.domain.downloads import queries
+from pydotorg.domain.downloads.release_cycle import active_releases, eol_info
+from pydotorg.lib.feeds import Feed, FeedItem
+from pydotorg.server.errors import viewer_is_staff
+
+NO_SLASH: dict[str, Any] = {"append_slash": False}
+#: Django's nginx rule for /downloads/, with a short browser lifetime: the CDN copy is purged on every change,
+#: a browser's copy cannot be.
+CACHE_HEADERS = {
+    "Cache-Control": "public, max-age=300",
+    "Surrogate-Control": "max-age=604800, stale-if-error=3600, stale-while-revalidate=300",
+    "Surrogate-Key": "pydotorg-app downloads",
+}
+FEATURED_ORDER = {"macos": 0, "windows": 1, "source": 2}
+LATEST_RE = re.compile(r"^python3\.(\d{1,3})$")
+
+
+def _page(template: str, **context: Any) -> Template:
+    return Template(template_name=f"downloads/{template}", context=context, headers=CACHE_HEADERS)
+
+
+def _prefix(request: Request[Any, Any, Any]) -> str:
+    return "/getit" if request.url.path.startswith("/getit") else "/downloads"
+
+
+class DownloadsController(Controller):
+    include_in_schema = False
+
+    @get("/", name="download")
+    async def home(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+        python3 = await queries.latest(db_session, ReleaseVersion.PYTHON3)
+        python2 = await queries.latest(db_session, ReleaseVersion.PYTHON2)
+        pymanager = await queries.latest(db_session, ReleaseVersion.PYMANAGER)
+        releases = list((await db_session.execute(queries.downloads_query())).scalars().all())
+        releases.sort(key=queries.numeric_version, reverse=True)
+        minors = {r.version_tuple()[:2] for r in releases if len(r.version_tuple()) >= 2}
+        settings = request.app.state.settings
+        return _page(
+            "index.html",
+            python3=python3,
+            python2=python2,
+            pymanager=pymanager,
+            python3_files=await queries.button_files(db_session, python3),
+            pymanager_files=await queries.button_files(db_session, pymanager),
+            releases=releases,
+            active_releases=active_releases(minors, settings.release_cycle_file),
+            prefix=_prefix(request),
+        )
+
+    @get("/operating-systems/", name="download_full_os_list")
+    async def os_list(self, db_session: AsyncSession) -> Template:
+        return _page("os_list.html", oses=await queries.operating_systems(db_session))
+
+    @get("/feed.rss", name="download_feed", opt=NO_SLASH)
+    async def feed_rss(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
+        return await self._feed(request, db_session, atom=False)
+
+    @get("/feed.atom", name="download_feed_atom", opt=NO_SLASH)
+    async def feed_atom(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
+        return await self._feed(request, db_session, atom=True)
+
+    async def _feed(self, request: Request[Any, Any, Any], db_session: AsyncSession, *, atom: bool) -> Response[bytes]:
+        """Django's ``ReleaseFeed``: the 10 newest published releases by release date."""
+        query = queries.published().order_by(Release.release_date.desc(), Release.id.desc()).limit(10)
+        releases = (await db_session.execute(query)).scalars().all()
+        base = str(request.base_url).rstrip("/")
+        feed = Feed(
+            title="Python Releases",
+            link=f"{base}/downloads/",
+            description="Latest Python releases",
+            self_url=f"{base}{request.url.path}",
+            items=[
+                FeedItem(
+                    title=release.name,
+                    link=f"{base}{release.url}",
+                    description=f"Release date: {release.release_date:%b. %-d, %Y}" if release.release_date else "",
+                    published=release.release_date,
+                    guid=f"{base}/downloads/release/{release.slug}/",
+                )
+                for release in releases
+            ],
+        )
+        body, media_type = (feed.atom(), "application/atom+xml") if atom else (feed.rss(), "application/rss+xml")
+        return Response(body, media_type=f"{media_type}; charset=utf-8", headers=CACHE_HEADERS)
+
+    # -- latest redirects (Django's regexes; a trailing slash is optional) -----------------------------------------
+    @get(["/latest", "/latest/{which:str}"], name="download_latest", opt=NO_SLASH)
+    async def latest(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, which: str = "python3"
+    ) -> Redirect:
+        which = which.strip("/")
+        release: Release | None
+        if which == "python3":
+            release = await queries.latest(db_session, ReleaseVersion.PYTHON3)
+        elif which == "python2":
+            release = await queries.latest(db_session, ReleaseVersion.PYTHON2)
+        elif which == "pymanager":
+            release = await queries.latest(db_session, ReleaseVersion.PYMANAGER)
+        elif which == "prerelease":
+            release = await queries.latest_prerelease(db_session)
+        elif match := LATEST_RE.match(which):
+            release = await queries.latest_python3_minor(db_session, int(match.group(1)))
+        else:
+            raise NotFoundException()
+        # Django's fallbacks for python2 and pymanager raised a 500; every case lands on the landing page here.
+        target = release.url if release is not None else f"{_prefix(request)}/"
+        return Redirect(target, status_code=302)
+
+    # -- releases -------------------------------------------------------------------------------------------------
+    @get("/release/{slug:str}/", name="download_release_detail")
+    async def release_detail(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
+        staff = viewer_is_staff(request)
+        release = await queries.release_by_slug(db_session, slug, include_drafts=staff)
+        if release is None:
+            raise NotFoundException()
+        files = release.files
+        featured = sorted(
+            (f for f in files if f.download_button), key=lambda f: (FEATURED_ORDER.get(f.os.slug, 9), f.name)
+        )
+        sources = sorted((f for f in files if f.is_source and not f.download_button), key=lambda f: f.name)
+        others = sorted(
+            (f for f in files if not f.download_button and not f.is_source), key=lambda f: (f.os.slug, f.name)
+        )
+        headers = dict(CACHE_HEADERS)
+        if not release.is_published:
+            headers = {"Cache-Control": "private, no-cache"}
+        return Template(
+            template_name="downloads/release_detail.html",
+            context={
+                "release": release,
+                "files": [*featured, *sources, *others],
+                "has_md5": any(f.md5_sum for f in files),
+                "has_sha256": any(f.sha256_sum for f in files),
+                "has_gpg": any(f.gpg_signature_file for f in files),
+                "has_sigstore": any(
+                    f.sigstore_bundle_file or f.sigstore_signature_file or f.sigstore_cert_file for f in files
+                ),
+                "has_sbom": any(f.sbom_spdx2_file for f in files),
+                "superseded_by": await self._superseded_by(db_session, release),
+                "eol": eol_info(release, request.app.state.settings.release_cycle_file),
+            },
+            headers=headers,
+        )
+
+    async def _superseded_by(self, db_session: AsyncSession, release: Release) -> Release | None:
+        numbers = release.version_tuple()
+        if release.version != ReleaseVersion.PYTHON3 or len(numbers) < 2:
+            return None
+        query = queries.published().where(
+            Release.version == int(ReleaseVersion.PYTHON3),
+            Release.pre_release.is_(False),
+            Release.name.like(f"Python {numbers[0]}.{numbers[1]}.%"),
+        )
+        candidates = [r for r in (await db_session.execute(query)).scalars() if r.version_tuple()[:2] == numbers[:2]]
+        newest = max(candidates, key=queries.numeric_version, default=None)
+        if newest is None or queries.numeric_version(newest) <= queries.numeric_version(release):
+            return None
+        return newest
+
+    @get("/release/{slug:str}/edit-button", name="download_release_edit_button", opt=NO_SLASH)
+    async def edit_button(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Response[str]:
+        """The staff-only edit link, loaded by the (cached, anonymous) release page."""
+        body = ""
+        if viewer_is_staff(request):
+            release_id = (await db_session.execute(select(Release.id).where(Release.slug == slug))).scalar()
+            if release_id is not None:
+                body = f'<a class="button" href="/admin/downloads/release/{release_id}/change/">Edit this release</a>'
+        return Response(body, media_type=MediaType.HTML, headers={"Cache-Control": "private, no-cache"})
+
+    # -- one operating system (last: its pattern catches any slug) -----------------------------------------------
+    @get("/{slug:str}/", name="download_os_list")
+    async def os_detail(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
+        os_row = (await db_session.execute(select(OS).where(OS.slug == slug))).scalars().first()
+        if os_row is None:
+            raise NotFoundException()
+        query = (
+            select(ReleaseFile)
+            .join(Release, Release.id == ReleaseFile.release_id)
+            .where(ReleaseFile.os_id == os_row.id, Release.is_published.is_(True))
+            .options(selectinload(ReleaseFile.release))
+            .order_by(Release.release_date.desc(), ReleaseFile.name)
+        )
+        grouped: dict[int, list[ReleaseFile]] = defaultdict(list)
+        releases: dict[int, Release] = {}
+        for file in (await db_session.execute(query)).scalars():
+            grouped[file.release_id].append(file)
+            releases[file.release_id] = file.release
+        ordered = sorted(releases.values(), key=queries.numeric_version, reverse=True)
+        return _page(
+            "os_detail.html",
+            os=os_row,
+            stable=[(r, grouped[r.id]) for r in ordered if not r.pre_release],
+            prereleases=[(r, grouped[r.id]) for r in ordered if r.pre_release],
+            prefix=_prefix(request),
+        )

@@ -1,0 +1,84 @@
+"""Write side of downloads: the model rules every writer (admin, API v1, API v2) goes through, and the side
+effects of publishing (box regeneration and CDN purges, queued as the ``downloads_changed`` job)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.db.models.downloads import SIDECAR_SUFFIXES, URL_COLUMNS, Release, ReleaseFile
+
+__all__ = ("URL_COLUMNS",)
+from pydotorg.lib.jobs import JobQueue
+
+PYTHON_ORG = "https://www.python.org/"
+
+
+def release_file_errors(values: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """``ReleaseFile.clean()``: new or changed URLs on https://www.python.org/, sidecars = artifact URL + suffix."""
+    errors: dict[str, str] = {}
+    before = previous or {}
+    for column in URL_COLUMNS:
+        value = str(values.get(column) or "")
+        if value and value != (before.get(column) or "") and not value.startswith(PYTHON_ORG):
+            errors[column] = f"The URL must start with {PYTHON_ORG}"
+    url = str(values.get("url") or "")
+    if not url:
+        errors.setdefault("url", "This field is required.")
+    for column, suffixes in SIDECAR_SUFFIXES.items():
+        value = str(values.get(column) or "")
+        if value and url and value not in {url + suffix for suffix in suffixes}:
+            errors.setdefault(column, f"This must be the file's URL followed by {suffixes[0]!r}: {url}{suffixes[0]}")
+    return errors
+
+
+async def download_button_taken(
+    session: AsyncSession, *, os_id: int, release_id: int, exclude_id: int | None = None
+) -> bool:
+    query = select(ReleaseFile.id).where(
+        ReleaseFile.os_id == os_id, ReleaseFile.release_id == release_id, ReleaseFile.download_button.is_(True)
+    )
+    if exclude_id is not None:
+        query = query.where(ReleaseFile.id != exclude_id)
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def unique_clashes(
+    session: AsyncSession, values: Mapping[str, Any], exclude_id: int | None = None
+) -> dict[str, str]:
+    """Field errors for a release file whose slug or URL is taken, or a second download button."""
+    errors: dict[str, str] = {}
+    for column in ("slug", "url"):
+        value = values.get(column)
+        if value:
+            query = select(ReleaseFile.id).where(getattr(ReleaseFile, column) == value)
+            if exclude_id is not None:
+                query = query.where(ReleaseFile.id != exclude_id)
+            if (await session.execute(query.limit(1))).first() is not None:
+                errors[column] = f"Release file with this {column} already exists."
+    if values.get("download_button") and values.get("os_id") and values.get("release_id"):
+        taken = await download_button_taken(
+            session, os_id=int(values["os_id"]), release_id=int(values["release_id"]), exclude_id=exclude_id
+        )
+        if taken:
+            errors["download_button"] = "This release already has a download button for this operating system."
+    return errors
+
+
+async def promote_latest(session: AsyncSession, release: Release) -> None:
+    """Django's ``Release.save()``: a release marked latest demotes every other of the same version family."""
+    if release.is_latest:
+        await session.execute(
+            update(Release)
+            .where(Release.version == release.version, Release.id != release.id, Release.is_latest.is_(True))
+            .values(is_latest=False)
+        )
+
+
+async def downloads_changed(jobs: JobQueue, *, release_published: bool, versions: list[str] | None = None) -> None:
+    """Queue the side effects of a change to a published release or its files."""
+    if release_published:
+        await jobs.enqueue("downloads_changed", versions=versions or [])
