@@ -50,7 +50,10 @@ class DownloadsController(Controller):
         pymanager = await queries.latest(db_session, ReleaseVersion.PYMANAGER)
         releases = list((await db_session.execute(queries.downloads_query())).scalars().all())
         releases.sort(key=queries.numeric_version, reverse=True)
-        minors = {r.version_tuple()[:2] for r in releases if len(r.version_tuple()) >= 2}
+        names = (await db_session.execute(select(Release.name).where(Release.is_published.is_(True)))).scalars()
+        minors = {
+            numbers[:2] for numbers in (Release(name=name).version_tuple() for name in names) if len(numbers) >= 2
+        }
         settings = request.app.state.settings
         return _page(
             "index.html",

@@ -1,0 +1,337 @@
+"""/api/v1 (tastypie) and /api/v2 (DRF): envelopes, filters, auth, staff writes, validation — inventory §4.1/§4.2."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+
+from pydotorg.db.models import OS, ApiKey, Release, ReleaseFile, Token, User
+from tests.conftest import delete_user, make_user
+
+pytestmark = pytest.mark.usefixtures("backend")
+FTP = "https://www.python.org/ftp/python/3.15.0"
+
+
+@dataclass
+class Creds:
+    v1: dict[str, str]
+    v2: dict[str, str]
+
+
+async def _creds(app: Litestar, username: str) -> Creds:
+    async with app.state.db_config.get_session() as session:
+        user_id = (await session.execute(select(User.id).where(User.username == username))).scalar_one()
+        key = (await session.execute(select(ApiKey.key).where(ApiKey.user_id == user_id))).scalar_one()
+        token = (await session.execute(select(Token.key).where(Token.user_id == user_id))).scalar_one()
+    return Creds({"Authorization": f"ApiKey {username}:{key}"}, {"Authorization": f"Token {token}"})
+
+
+@pytest.fixture
+async def staff(app: Litestar) -> AsyncIterator[Creds]:
+    await make_user(app, "api-staff", is_staff=True)
+    yield await _creds(app, "api-staff")
+    await delete_user(app, "api-staff")
+
+
+@pytest.fixture
+async def member(app: Litestar) -> AsyncIterator[Creds]:
+    await make_user(app, "api-member")
+    yield await _creds(app, "api-member")
+    await delete_user(app, "api-member")
+
+
+async def _count(app: Litestar, model: type) -> int:
+    async with app.state.db_config.get_session() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+# -- v1 -------------------------------------------------------------------------------------------------------------
+async def test_v1_envelope_and_pagination(client: AsyncTestClient[Litestar]) -> None:
+    body = (await client.get("/api/v1/downloads/release/")).json()
+    meta = body["meta"]
+    assert meta["limit"] == 20 and meta["offset"] == 0 and meta["previous"] is None
+    assert meta["total_count"] == 210  # published only: the draft is hidden
+    assert meta["next"] == "/api/v1/downloads/release/?limit=20&offset=20"
+    first = body["objects"][0]
+    assert set(first) == {
+        "name", "slug", "version", "is_published", "is_latest", "release_date", "pre_release", "release_page",
+        "release_notes_url", "show_on_download_page", "resource_uri",
+    }  # fmt: skip
+    assert "id" not in first and first["resource_uri"].startswith("/api/v1/downloads/release/")
+    assert first["release_date"].count(":") == 2 and not first["release_date"].endswith("Z")
+    second = (await client.get(meta["next"])).json()["meta"]
+    assert second["offset"] == 20 and second["previous"] == "/api/v1/downloads/release/?limit=20&offset=0"
+    everything = (await client.get("/api/v1/downloads/release/?limit=0")).json()
+    assert everything["meta"]["limit"] == 1000 and len(everything["objects"]) == 210
+    for bad in ("limit=-1", "offset=abc", "limit=x", "offset=-5"):
+        response = await client.get(f"/api/v1/downloads/release/?{bad}")
+        assert response.status_code == 400 and "error" in response.json()
+
+
+async def test_v1_filters(client: AsyncTestClient[Litestar]) -> None:
+    async def objects(query: str) -> list[dict[str, object]]:
+        response = await client.get(f"/api/v1/{query}")
+        assert response.status_code == 200, response.text
+        return list(response.json()["objects"])
+
+    assert [o["name"] for o in await objects("downloads/release/?name=Python+3.14.1")] == ["Python 3.14.1"]
+    assert len(await objects("downloads/release/?version=2&limit=0")) == 19
+    pre = await objects("downloads/release/?pre_release=true")
+    assert {o["name"] for o in pre} == {"Python 3.16.0a1", "Python 3.16.0a2"}
+    dated = await objects("downloads/release/?release_date__gte=2026-10-01&release_date__lt=2026-11-01")
+    assert dated and {"Python 3.15.0", "Python 3.16.0a1"} <= {o["name"] for o in dated}
+    assert all(o["release_date"] >= "2026-10-01" for o in dated)
+    windows = (await objects("downloads/os/?slug=windows"))[0]
+    assert windows == {"name": "Windows", "slug": "windows", "resource_uri": windows["resource_uri"]}
+    release = (await objects("downloads/release/?slug=python-3150"))[0]
+    release_id = str(release["resource_uri"]).rstrip("/").rsplit("/", 1)[1]
+    files = await objects(f"downloads/release_file/?release={release_id}")
+    assert len(files) == 7 and all(f["release"] == release["resource_uri"] for f in files)
+    by_os = await objects(f"downloads/release_file/?release={release_id}&os__slug=windows")
+    assert {f["name"] for f in by_os} == {
+        "Windows installer (64-bit)", "Windows embeddable package (64-bit)", "Windows installer (ARM64)",
+    }  # fmt: skip
+    assert await objects("downloads/release_file/?description__contains=Experimental&limit=1")
+    assert (await objects("pages/page/?path=about/apps"))[0]["title"] == "Applications for Python"
+    assert await objects("pages/page/?keywords__icontains=SCIENCE")
+    # not a field: ignored, as tastypie does; a field without filtering or a lookup not allowed: 400
+    assert len(await objects("downloads/os/?whatever=1")) == 5
+    assert (await client.get("/api/v1/downloads/release/?release_notes_url=x")).status_code == 400
+    assert (await client.get("/api/v1/downloads/release/?name__icontains=py")).status_code == 400
+    assert (await client.get("/api/v1/downloads/release/?order_by=name")).status_code == 400
+    assert (await client.get("/api/v1/downloads/release/?is_published=maybe")).status_code == 400
+
+
+async def test_v1_detail_schema_set_and_root(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    async with app.state.db_config.get_session() as session:
+        draft_id = (await session.execute(select(Release.id).where(Release.slug == "python-3151"))).scalar_one()
+        final_id = (await session.execute(select(Release.id).where(Release.slug == "python-3150"))).scalar_one()
+    assert (await client.get(f"/api/v1/downloads/release/{final_id}/")).json()["name"] == "Python 3.15.0"
+    assert (await client.get(f"/api/v1/downloads/release/{draft_id}/")).status_code == 404
+    assert (await client.get("/api/v1/downloads/release/99999999/")).status_code == 404
+    schema = (await client.get("/api/v1/downloads/release_file/schema/")).json()
+    assert schema["allowed_list_http_methods"] == ["get", "post", "delete"]
+    assert schema["fields"]["os"]["related_type"] == "to_one" and schema["default_limit"] == 20
+    subset = (await client.get(f"/api/v1/downloads/release/set/{final_id};{draft_id}/")).json()
+    assert [o["name"] for o in subset["objects"]] == ["Python 3.15.0"] and subset["not_found"] == [str(draft_id)]
+    assert (await client.get("/api/v1/downloads/release/set/x;y/")).status_code == 400
+    root = (await client.get("/api/v1/")).json()
+    assert root["downloads/release"]["list_endpoint"] == "/api/v1/downloads/release/"
+    assert (await client.get("/api/v1/downloads/release", follow_redirects=False)).status_code == 301
+
+
+async def test_v1_authentication(client: AsyncTestClient[Litestar], staff: Creds, member: Creds, app: Litestar) -> None:
+    assert (await client.get("/api/v1/downloads/os/", headers=staff.v1)).status_code == 200
+    for header in ("ApiKey api-staff", "ApiKey api-staff:wrong", "ApiKey a:b:c", "Basic xyz", "ApiKey nobody:abc"):
+        response = await client.get("/api/v1/downloads/os/", headers={"Authorization": header})
+        assert response.status_code == 401, header
+    key = staff.v1["Authorization"].split(":", 1)[1]
+    assert (await client.get(f"/api/v1/downloads/os/?username=api-staff&api_key={key}")).status_code == 401
+    # staff see drafts through the API, guests and members do not
+    total_staff = (await client.get("/api/v1/downloads/release/", headers=staff.v1)).json()["meta"]["total_count"]
+    total_member = (await client.get("/api/v1/downloads/release/", headers=member.v1)).json()["meta"]["total_count"]
+    assert total_staff == total_member + 1
+    # members cannot write; inactive staff cannot authenticate
+    body = {"name": "BeOS", "slug": "beos"}
+    assert (await client.post("/api/v1/downloads/os/", json=body, headers=member.v1)).status_code == 401
+    assert (await client.post("/api/v1/downloads/os/", json=body)).status_code == 401
+    async with app.state.db_config.get_session() as session:
+        user = (await session.execute(select(User).where(User.username == "api-staff"))).scalar_one()
+        user.is_active = False
+        await session.commit()
+    assert (await client.get("/api/v1/downloads/os/", headers=staff.v1)).status_code == 401
+
+
+async def test_v1_writes_validate_and_write_nothing_on_error(
+    client: AsyncTestClient[Litestar], staff: Creds, app: Litestar
+) -> None:
+    windows = (await client.get("/api/v1/downloads/os/?slug=windows")).json()["objects"][0]["resource_uri"]
+    release = (await client.get("/api/v1/downloads/release/?slug=python-3150")).json()["objects"][0]["resource_uri"]
+    good = {
+        "name": "Extra test file", "slug": "extra-test-file", "os": windows, "release": release,
+        "url": f"{FTP}/extra-test.zip", "sha256_sum": "00" * 32, "filesize": 10, "is_source": False,
+        "download_button": False,
+    }  # fmt: skip
+    before = await _count(app, ReleaseFile)
+    bad_cases = [
+        ({"url": "https://evil.example/x.zip"}, "url"),
+        ({"gpg_signature_file": f"{FTP}/other.asc"}, "gpg_signature_file"),
+        ({"os": "/api/v1/downloads/os/99999/"}, "os"),
+        ({"release": "not a uri"}, "release"),
+        ({"filesize": "big"}, "filesize"),
+        ({"download_button": True}, "download_button"),  # Windows already has the button for 3.15.0
+        ({"slug": "python-3150-python-3150-amd64exe"}, "slug"),
+    ]
+    for changes, field in bad_cases:
+        response = await client.post("/api/v1/downloads/release_file/", json={**good, **changes}, headers=staff.v1)
+        assert response.status_code == 400, changes
+        body = response.json()
+        assert field in body["release_file"] and field in body["error_message"]
+    malformed = await client.post(
+        "/api/v1/downloads/release_file/",
+        content=b"{not json",
+        headers={**staff.v1, "Content-Type": "application/json"},
+    )
+    assert malformed.status_code == 400
+    missing = await client.post("/api/v1/downloads/release_file/", json={"name": "x"}, headers=staff.v1)
+    assert missing.status_code == 400 and "url" in missing.json()["release_file"]
+    assert await _count(app, ReleaseFile) == before
+
+    created = await client.post("/api/v1/downloads/release_file/", json=good, headers=staff.v1)
+    assert created.status_code == 201 and created.content == b""
+    location = created.headers["location"]
+    assert location.startswith("http://testserver.local/api/v1/downloads/release_file/")
+    path = location.removeprefix("http://testserver.local")
+    assert (await client.get(path)).json()["name"] == "Extra test file"
+    assert (await client.delete(path)).status_code == 401
+    assert (await client.delete(path, headers=staff.v1)).status_code == 204
+    assert (await client.get(path)).status_code == 404
+    assert await _count(app, ReleaseFile) == before
+
+
+async def test_v1_list_delete_needs_exactly_one_release(
+    client: AsyncTestClient[Litestar], staff: Creds, app: Litestar
+) -> None:
+    for query in ("", "?release=1&release=2", "?release=abc", "?os=1"):
+        response = await client.delete(f"/api/v1/downloads/release_file/{query}", headers=staff.v1)
+        assert response.status_code == 400, query
+    assert (await client.delete("/api/v1/downloads/os/", headers=staff.v1)).status_code == 405
+
+
+# -- v2 -------------------------------------------------------------------------------------------------------------
+async def test_v2_lists_and_hyperlinks(client: AsyncTestClient[Litestar]) -> None:
+    releases = (await client.get("/api/v2/downloads/release/")).json()
+    assert isinstance(releases, list) and len(releases) == 210
+    assert [r["name"] for r in releases] == sorted(r["name"] for r in releases)  # ordered by name, as Django
+    first = releases[0]
+    assert first["resource_uri"].startswith("http://testserver.local/api/v2/downloads/release/")
+    assert first["release_date"].endswith("Z")
+    files = (await client.get("/api/v2/downloads/release_file/?os=1")).json()
+    assert files and files[0]["os"] == "http://testserver.local/api/v2/downloads/os/1/"
+    assert files[0]["release"].startswith("http://testserver.local/api/v2/downloads/release/")
+    detail = await client.get(files[0]["resource_uri"].removeprefix("http://testserver.local"))
+    assert detail.status_code == 200 and detail.json() == files[0]
+    assert (
+        await client.get(files[0]["resource_uri"].removeprefix("http://testserver.local").rstrip("/") + ".json")
+    ).json() == files[0]
+    root = (await client.get("/api/v2/")).json()
+    assert root["downloads/release"] == "http://testserver.local/api/v2/downloads/release/"
+    assert (await client.get("/api/v2/downloads/release/999999/")).json() == {
+        "detail": "No Release matches the given query."
+    }
+
+
+async def test_v2_filters(client: AsyncTestClient[Litestar]) -> None:
+    published = (await client.get("/api/v2/downloads/release/?is_published=true&pre_release=false")).json()
+    assert len(published) == 208
+    # Release ignores unknown parameters (Renovate sends some); Page and ReleaseFile refuse them
+    assert len((await client.get("/api/v2/downloads/release/?version=3&limit=5&order_by=x")).json()) == 189
+    refused = await client.get("/api/v2/downloads/release_file/?limit=5")
+    assert refused.status_code == 400
+    assert refused.json() == {"error": ["'limit' is not an allowed filter on the 'release_file' field."]}
+    assert (await client.get("/api/v2/pages/page/?foo=1")).status_code == 400
+    assert len((await client.get("/api/v2/pages/page/?keywords__icontains=science")).json()) >= 1
+    assert (await client.get("/api/v2/downloads/release_file/?os=abc")).status_code == 400
+    assert (await client.get("/api/v2/downloads/release/?is_published=perhaps")).status_code == 400
+    contains = (await client.get("/api/v2/downloads/release_file/?description__contains=Experimental")).json()
+    assert contains and all("Experimental" in f["description"] for f in contains)
+
+
+async def test_v2_auth_and_writes(
+    client: AsyncTestClient[Litestar], staff: Creds, member: Creds, app: Litestar
+) -> None:
+    body = {"name": "Haiku", "slug": "haiku"}
+    anonymous = await client.post("/api/v2/downloads/os/", json=body)
+    assert anonymous.status_code == 401 and anonymous.json() == {
+        "detail": "Authentication credentials were not provided."
+    }
+    assert "Token" in anonymous.headers["www-authenticate"]
+    forbidden = await client.post("/api/v2/downloads/os/", json=body, headers=member.v2)
+    assert forbidden.status_code == 403
+    bad_token = await client.get("/api/v2/downloads/os/", headers={"Authorization": "Token nope"})
+    assert bad_token.status_code == 401 and bad_token.json() == {"detail": "Invalid token."}
+    # the session cookie of a staff user is not enough: the API ignores sessions
+    assert (await client.post("/api/v2/downloads/os/", json=body, headers={"Cookie": "sessionid=x"})).status_code == 401
+
+    created = await client.post("/api/v2/downloads/os/", json=body, headers=staff.v2)
+    assert created.status_code == 201 and created.json()["slug"] == "haiku"
+    path = created.json()["resource_uri"].removeprefix("http://testserver.local")
+    duplicate = await client.post("/api/v2/downloads/os/", json=body, headers=staff.v2)
+    assert duplicate.status_code == 400 and "slug" in duplicate.json()
+    patched = await client.patch(path, json={"name": "Haiku OS"}, headers=staff.v2)
+    assert patched.status_code == 200 and patched.json()["name"] == "Haiku OS"
+    incomplete = await client.put(path, json={"name": "Haiku"}, headers=staff.v2)
+    assert incomplete.status_code == 400 and incomplete.json() == {"slug": ["This field is required."]}
+    replaced = await client.put(path, json={"name": "Haiku", "slug": "haiku-os"}, headers=staff.v2)
+    assert replaced.status_code == 200 and replaced.json()["slug"] == "haiku-os"
+    assert (await client.post("/api/v2/downloads/os/", content=b"[1,", headers=staff.v2)).status_code == 400
+    assert (await client.post("/api/v2/downloads/os/", json=[1, 2], headers=staff.v2)).status_code == 400
+    assert (await client.delete(path, headers=member.v2)).status_code == 403
+    assert (await client.delete(path, headers=staff.v2)).status_code == 204
+    assert (await client.get(path)).status_code == 404
+    # pages are read-only on v2
+    assert (await client.post("/api/v2/pages/page/", json={"title": "x"}, headers=staff.v2)).status_code == 405
+
+
+async def test_v2_release_file_rules_and_delete_by_release(
+    client: AsyncTestClient[Litestar], staff: Creds, app: Litestar
+) -> None:
+    async with app.state.db_config.get_session() as session:
+        os_id = (await session.execute(select(OS.id).where(OS.slug == "ios"))).scalar_one()
+        release_id = (await session.execute(select(Release.id).where(Release.slug == "python-3160a1"))).scalar_one()
+    base = "http://testserver.local/api/v2"
+    url = "https://www.python.org/ftp/python/3.16.0/python-3.16.0a1-ios.tar.gz"
+    body = {
+        "name": "iOS framework", "slug": "ios-framework-test", "os": f"{base}/downloads/os/{os_id}/",
+        "release": f"{base}/downloads/release/{release_id}/", "url": url, "download_button": True,
+        "sbom_spdx2_file": url + ".spdx.json",
+    }  # fmt: skip
+    bad = await client.post("/api/v2/downloads/release_file/", json={**body, "sbom_spdx2_file": url}, headers=staff.v2)
+    assert bad.status_code == 400 and "sbom_spdx2_file" in bad.json()
+    created = await client.post("/api/v2/downloads/release_file/", json=body, headers=staff.v2)
+    assert created.status_code == 201, created.text
+    second = await client.post(
+        "/api/v2/downloads/release_file/",
+        json={**body, "slug": "ios-2", "url": url.replace(".tar.gz", ".zip"), "sbom_spdx2_file": ""},
+        headers=staff.v2,
+    )
+    assert second.status_code == 400 and "download_button" in second.json()
+    for query in ("", "?release=abc"):
+        response = await client.delete(f"/api/v2/downloads/release_file/delete_by_release/{query}", headers=staff.v2)
+        assert response.status_code == 400
+    assert (
+        await client.delete(f"/api/v2/downloads/release_file/delete_by_release/?release={release_id}")
+    ).status_code == 401
+    done = await client.delete(
+        f"/api/v2/downloads/release_file/delete_by_release/?release={release_id}", headers=staff.v2
+    )
+    assert done.status_code == 204
+    assert (await client.get(f"/api/v2/downloads/release_file/?release={release_id}")).json() == []
+    # put the demo files back for the other tests
+    from pydotorg.db.fixtures.downloads import _file_row, release_history
+
+    spec = next(s for s in release_history() if s.slug == "python-3160a1")
+    async with app.state.db_config.get_session() as session:
+        oses = {o.slug: o.id for o in (await session.execute(select(OS))).scalars()}
+        for file in spec.files:
+            session.add(ReleaseFile(release_id=release_id, os_id=oses[file.os], **_file_row(spec, file)))
+        await session.commit()
+
+
+async def test_openapi_describes_both_apis(client: AsyncTestClient[Litestar]) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v2/downloads/release",
+        "/api/v2/downloads/release_file/delete_by_release",
+        "/api/v1/downloads/release_file",
+    ):
+        assert path in paths, path
+    assert "delete" in paths["/api/v1/downloads/release_file"] and "post" in paths["/api/v2/downloads/os"]
+    assert json.dumps(schema).count("/accounts/") == 0  # HTML routes are not part of the API schema
