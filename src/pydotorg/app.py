@@ -13,7 +13,7 @@ from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException, NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins import PluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -101,7 +101,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="python.org API",
             version=__version__,
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            description=(
+                "The python.org APIs. /api/v2/ follows Django REST framework's conventions (bare lists, absolute "
+                "hyperlinks, Authorization: Token <key>); /api/v1/ follows tastypie's (meta/objects envelopes, "
+                "Authorization: ApiKey <username>:<key>). Reads are public; writes need a staff user's credentials."
+            ),
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    path="/",
+                    js_url=manifest.url("vendor/swagger-ui/swagger-ui-bundle.js"),
+                    css_url=manifest.url("vendor/swagger-ui/swagger-ui.css"),
+                    standalone_preset_js_url=manifest.url("vendor/swagger-ui/swagger-ui-standalone-preset.js"),
+                    favicon=f'<link rel="icon" href="{manifest.url("img/favicon.svg")}">',
+                )
+            ],
         ),
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},

@@ -266,8 +266,8 @@ async def test_v2_auth_and_writes(
     assert duplicate.status_code == 400 and "slug" in duplicate.json()
     patched = await client.patch(path, json={"name": "Haiku OS"}, headers=staff.v2)
     assert patched.status_code == 200 and patched.json()["name"] == "Haiku OS"
-    incomplete = await client.put(path, json={"name": "Haiku"}, headers=staff.v2)
-    assert incomplete.status_code == 400 and incomplete.json() == {"slug": ["This field is required."]}
+    incomplete = await client.put(path, json={"slug": "haiku"}, headers=staff.v2)
+    assert incomplete.status_code == 400 and incomplete.json() == {"name": ["This field is required."]}
     replaced = await client.put(path, json={"name": "Haiku", "slug": "haiku-os"}, headers=staff.v2)
     assert replaced.status_code == 200 and replaced.json()["slug"] == "haiku-os"
     assert (await client.post("/api/v2/downloads/os/", content=b"[1,", headers=staff.v2)).status_code == 400

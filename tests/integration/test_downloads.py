@@ -190,3 +190,83 @@ async def test_downloads_changed_job_regenerates_boxes(app: Litestar, seeded_set
         assert await regenerate_boxes(session) == []  # idempotent
         files = (await session.execute(select(ReleaseFile.id).limit(1))).scalars().all()
         assert files
+
+
+async def test_admin_release_rules(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    from tests.conftest import csrf_token
+
+    await make_user(app, "release-admin", is_superuser=True)
+    try:
+        await log_in(client, "release-admin")
+        async with app.state.db_config.get_session() as session:
+            release = (await session.execute(select(Release).where(Release.slug == "python-3140"))).scalar_one()
+            release_id = release.id
+            windows = (
+                (await session.execute(select(ReleaseFile.os_id).where(ReleaseFile.url.like("%amd64.exe"))))
+                .scalars()
+                .first()
+            )
+        url = "/admin/downloads/releasefile/add/"
+        form = {
+            "release_id": str(release_id), "os_id": str(windows), "name": "Extra", "slug": "", "description": "",
+            "url": "https://evil.example/x.exe", "gpg_signature_file": "", "sigstore_signature_file": "",
+            "sigstore_cert_file": "", "sigstore_bundle_file": "", "sbom_spdx2_file": "", "md5_sum": "",
+            "sha256_sum": "", "filesize": "1", "download_button": "y",
+        }  # fmt: skip
+        bad = await client.post(url, data={**form, "_csrf_token": await csrf_token(client, url)})
+        assert bad.status_code == 400 and "must start with https://www.python.org/" in bad.text
+        good_url = "https://www.python.org/ftp/python/3.14.0/extra.exe"
+        second_button = await client.post(
+            url, data={**form, "url": good_url, "_csrf_token": await csrf_token(client, url)}
+        )
+        assert second_button.status_code == 400 and "already has a download button" in second_button.text
+        ok = await client.post(
+            url,
+            data={**form, "url": good_url, "download_button": "", "_csrf_token": await csrf_token(client, url)},
+            follow_redirects=False,
+        )
+        assert ok.status_code == 302, ok.text
+        async with app.state.db_config.get_session() as session:
+            extra = (await session.execute(select(ReleaseFile).where(ReleaseFile.url == good_url))).scalar_one()
+            assert extra.slug == "extra"
+            await session.delete(extra)
+            await session.commit()
+
+        # marking 3.14.0 latest demotes 3.15.0 (same version family), then we put it back
+        change = f"/admin/downloads/release/{release_id}/change/"
+        page = await client.get(change)
+        assert page.status_code == 200 and "Python 3.14.0" in page.text
+        data = {
+            "name": "Python 3.14.0", "slug": "python-3140", "version": "3", "is_latest": "y", "is_published": "y",
+            "show_on_download_page": "y", "release_date": "2025-10-07T12:00", "release_page_id": "",
+            "release_notes_url": "", "content": "x", "content_markup_type": "markdown",
+        }  # fmt: skip
+        saved = await client.post(
+            change, data={**data, "_csrf_token": await csrf_token(client, change)}, follow_redirects=False
+        )
+        assert saved.status_code == 302, saved.text
+        latest = (await client.get("/downloads/latest/python3", follow_redirects=False)).headers["location"]
+        assert latest == "/downloads/release/python-3140/"
+    finally:
+        async with app.state.db_config.get_session() as session:
+            await session.execute(update(Release).where(Release.version == 3).values(is_latest=False))
+            await session.execute(update(Release).where(Release.slug == "python-3150").values(is_latest=True))
+            await session.commit()
+            await regenerate_boxes(session)
+            await session.commit()
+        client.cookies.clear()
+        await delete_user(app, "release-admin")
+
+
+async def test_documentation_pages(client: AsyncTestClient[Litestar]) -> None:
+    doc = await client.get("/doc/")
+    assert doc.status_code == 200 and "Python 3.15.0" in doc.text and "/doc/versions/" in doc.text
+    versions = await client.get("/doc/versions/")
+    assert versions.status_code == 200
+    html = versions.text
+    assert html.index("release/3.15.0/") < html.index("release/3.14.6/") < html.index("release/2.7.18/")
+    assert 'release/3.2/"' in html and 'release/3.2.0/"' not in html  # X.Y.0 shown as X.Y up to 3.2
+    assert 'release/3.3.0/"' in html
+    assert "release/3.16.0a2/" not in html and "release/3.15.1/" not in html  # no pre-releases, no drafts
+    assert 'release/1.4/"' in html  # the hand-kept legacy list
+    assert (await client.get("/doc", follow_redirects=False)).status_code == 301

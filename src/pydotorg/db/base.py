@@ -81,7 +81,7 @@ class NameSlug:
     """Django's ``cms.NameSlugModel``: a name and a unique slug, slugified from the name when left blank."""
 
     name: Mapped[str] = mapped_column(String(200))
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True, default="")
 
     def __str__(self) -> str:
         return self.name

@@ -13,6 +13,7 @@ from pydotorg.domain.api import v1 as api_v1
 from pydotorg.domain.api import v2 as api_v2
 from pydotorg.domain.boxes.controllers import box_detail
 from pydotorg.domain.downloads.controllers import DownloadsController
+from pydotorg.domain.downloads.docs import DocsController
 from pydotorg.domain.pages.controllers import RootController, TextController
 from pydotorg.domain.users.accounts import AccountController
 from pydotorg.domain.users.controllers import MembershipController, UserController
@@ -26,6 +27,7 @@ HTML_ROUTES: list[ControllerRouterHandler] = [
     UserController,
     MembershipController,
     AdminController,
+    DocsController,
 ]
 
 #: Sections that expose resources on /api/v1/ and /api/v2/ (each module registers them on import).
@@ -42,6 +44,7 @@ ADMIN_MODULES = [
     "pydotorg.domain.banners.admin",
     "pydotorg.domain.navigation.admin",
     "pydotorg.domain.redirects.admin",
+    "pydotorg.domain.downloads.admin",
 ]
 
 #: Documents without the layout.

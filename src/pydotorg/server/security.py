@@ -48,12 +48,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     )
 )
-#: The OpenAPI viewer still loads its bundle from a CDN (the downloads/API issue vendors it).
+#: The OpenAPI viewer (Swagger UI, vendored under /static/vendor/) starts itself with an inline script.
 SCHEMA_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' data: https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'self'; object-src 'none'"
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
 
