@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from pydotorg.db.models import OS, ApiKey, Release, ReleaseFile, Token, User
 from tests.conftest import delete_user, make_user
@@ -335,3 +336,78 @@ async def test_openapi_describes_both_apis(client: AsyncTestClient[Litestar]) ->
         assert path in paths, path
     assert "delete" in paths["/api/v1/downloads/release_file"] and "post" in paths["/api/v2/downloads/os"]
     assert json.dumps(schema).count("/accounts/") == 0  # HTML routes are not part of the API schema
+
+
+async def test_release_writes_promote_latest_and_queue_the_side_effects(
+    client: AsyncTestClient[Litestar], staff: Creds, app: Litestar
+) -> None:
+    body = {
+        "name": "Python 2.7.19", "slug": "python-2719-test", "version": 2, "is_published": True, "is_latest": True,
+        "release_date": "2026-11-20T10:00:00Z", "pre_release": False, "release_notes_url": "", "show_on_download_page": True,
+    }  # fmt: skip
+    created = await client.post("/api/v2/downloads/release/", json=body, headers=staff.v2)
+    assert created.status_code == 201, created.text
+    assert created.json()["release_date"] == "2026-11-20T10:00:00Z"
+    path = created.json()["resource_uri"].removeprefix("http://testserver.local")
+    try:
+        latest = await client.get("/downloads/latest/python2", follow_redirects=False)
+        assert latest.headers["location"] == "/downloads/release/python-2719-test/"
+        async with app.state.db_config.get_session() as session:
+            latest_rows = (
+                (await session.execute(select(Release.slug).where(Release.version == 2, Release.is_latest.is_(True))))
+                .scalars()
+                .all()
+            )
+            assert latest_rows == ["python-2719-test"]
+        bad = await client.post(
+            "/api/v2/downloads/release/", json={**body, "slug": "x2", "version": 7}, headers=staff.v2
+        )
+        assert bad.status_code == 400 and "version" in bad.json()
+        bad_date = await client.post(
+            "/api/v2/downloads/release/", json={**body, "slug": "x3", "release_date": "31/02/2026"}, headers=staff.v2
+        )
+        assert bad_date.status_code == 400 and "release_date" in bad_date.json()
+        page = await client.post(
+            "/api/v2/downloads/release/",
+            json={**body, "slug": "x4", "release_page": "http://testserver.local/api/v2/pages/page/999999/"},
+            headers=staff.v2,
+        )
+        assert page.status_code == 400 and "release_page" in page.json()
+    finally:
+        assert (await client.delete(path, headers=staff.v2)).status_code == 204
+        async with app.state.db_config.get_session() as session:
+            await session.execute(update(Release).where(Release.slug == "python-2718").values(is_latest=True))
+            await session.commit()
+
+
+async def test_v1_page_writes(client: AsyncTestClient[Litestar], staff: Creds, app: Litestar) -> None:
+    page = {"title": "API page", "path": "about/api-page", "content": "Made by *API*", "is_published": False}
+    bad = await client.post("/api/v1/pages/page/", json={**page, "path": "/leading"}, headers=staff.v1)
+    assert bad.status_code == 400 and "path" in bad.json()["page"]
+    taken = await client.post("/api/v1/pages/page/", json={**page, "path": "about/apps"}, headers=staff.v1)
+    assert taken.status_code == 400
+    created = await client.post("/api/v1/pages/page/", json=page, headers=staff.v1)
+    assert created.status_code == 201
+    path = created.headers["location"].removeprefix("http://testserver.local")
+    assert (await client.get(path)).status_code == 404  # unpublished: hidden from guests
+    assert (await client.get(path, headers=staff.v1)).json()["title"] == "API page"
+    assert (await client.delete(path, headers=staff.v1)).status_code == 204
+
+
+async def test_api_throttles(seeded_settings: object, backend: str) -> None:
+    from pydotorg.app import create_app
+
+    if backend != "sqlite":
+        pytest.skip("the throttle is store-based; one database is enough")
+    settings = seeded_settings.model_copy(update={"api_v1_rate_limit": 3, "api_v2_rate_limit": 2})  # type: ignore[attr-defined]
+    app = create_app(settings)
+    with contextlib.suppress(FileNotFoundError):  # the folder exists once something was counted
+        await app.stores.get("ratelimit").delete_all()  # other tests of this session counted too
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        v1 = [(await client.get("/api/v1/downloads/os/")).status_code for _ in range(4)]
+        v2 = [(await client.get("/api/v2/downloads/os/", headers={"X-Test": "1"})) for _ in range(3)]
+    await app.state.db_config.get_engine().dispose()
+    assert v1 == [200, 200, 200, 429]
+    assert [r.status_code for r in v2] == [200, 200, 429]
+    detail = v2[-1].json()["detail"]
+    assert detail.startswith("Request was throttled. Expected available in") and "retry-after" in v2[-1].headers
