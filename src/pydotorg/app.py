@@ -23,6 +23,7 @@ from litestar_granian import GranianPlugin
 from pydotorg import __version__
 from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config
 from pydotorg.lib.jobs import InProcessQueue, SaqJobQueue
+from pydotorg.server.cache import build_response_cache_config, clear_response_cache
 from pydotorg.server.cli import PydotorgCLIPlugin
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.errors import http_exception_handler, internal_error_handler, not_found_handler
@@ -61,6 +62,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     async def start_jobs(app: Litestar) -> None:
+        async def clear() -> None:
+            await clear_response_cache(app.stores)
+
+        app.state.site_content.on_invalidate = clear
         if saq_plugin is not None:
             app.state.jobs = SaqJobQueue(saq_plugin.get_queue(QUEUE_NAME), retries=settings.job_retries)
         else:
@@ -124,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         on_startup=[start_jobs],
         on_shutdown=[stop_jobs],
+        response_cache_config=build_response_cache_config(settings),
         middleware=[csrf_middleware(settings), session_config.middleware, AuthenticationMiddleware()],
         before_send=[security_headers(settings)],
     )

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     api_v1_rate_limit: int = 600
     api_v2_rate_limit: int = 10_000
 
+    #: Seconds an anonymous page or API read is kept in the origin response cache; 0 turns the cache off.
+    response_cache_seconds: int = 60
+
     #: Number of concurrent jobs a SAQ worker runs.
     worker_concurrency: int = 10
     #: How many times an in-process job is retried before it is logged as failed.

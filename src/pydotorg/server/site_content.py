@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from litestar.stores.base import Store
@@ -58,6 +58,8 @@ class SiteContentCache:
         self._version: bytes | None = None
         self._content: SiteContent | None = None
         self._lock = asyncio.Lock()
+        #: Also run when the content changes (the app clears its response cache there).
+        self.on_invalidate: Callable[[], Awaitable[None]] | None = None
 
     async def get(self) -> SiteContent:
         version = await self.store.get(VERSION_KEY)
@@ -73,6 +75,8 @@ class SiteContentCache:
 
     async def invalidate(self) -> None:
         await bump_version(self.store)
+        if self.on_invalidate is not None:
+            await self.on_invalidate()
 
     async def _load(self) -> SiteContent:
         async with self.session_factory() as session:

@@ -282,7 +282,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
 
     name = resource.name.replace("/", "_")
     handlers: list[Any] = [
-        get("/", name=f"api_v1:{name}:list", summary=f"List {resource.name}")(list_objects),
+        get("/", name=f"api_v1:{name}:list", summary=f"List {resource.name}", cache=True)(list_objects),
         post(
             "/",
             name=f"api_v1:{name}:create",
@@ -291,7 +291,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         )(create),
         get("/schema/", name=f"api_v1:{name}:schema", summary="tastypie schema")(show_schema),
         get("/set/{ids:str}/", name=f"api_v1:{name}:set", summary="Several objects by id: set/1;2;3/")(show_set),
-        get("/{pk:int}/", name=f"api_v1:{name}:detail", summary=f"One {resource.model_name}")(detail),
+        get("/{pk:int}/", name=f"api_v1:{name}:detail", summary=f"One {resource.model_name}", cache=True)(detail),
         delete(
             "/{pk:int}/",
             name=f"api_v1:{name}:delete",

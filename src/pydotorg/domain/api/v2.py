@@ -195,8 +195,10 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
 
     basename = resource.v2_basename or resource.model_name
     handlers: list[Any] = [
-        get("/", name=f"{basename}-list", summary=f"List every {resource.model_name}")(list_objects),
-        get("/{pk:str}", name=f"{basename}-detail", summary=f"One {resource.model_name}", opt=NO_SLASH)(detail),
+        get("/", name=f"{basename}-list", summary=f"List every {resource.model_name}", cache=True)(list_objects),
+        get("/{pk:str}", name=f"{basename}-detail", summary=f"One {resource.model_name}", opt=NO_SLASH, cache=True)(
+            detail
+        ),
     ]
     if resource.v2_writable:
         guard = [requires_v2_staff]

@@ -43,7 +43,7 @@ def _prefix(request: Request[Any, Any, Any]) -> str:
 class DownloadsController(Controller):
     include_in_schema = False
 
-    @get("/", name="download")
+    @get("/", name="download", cache=True)
     async def home(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         python3 = await queries.latest(db_session, ReleaseVersion.PYTHON3)
         python2 = await queries.latest(db_session, ReleaseVersion.PYTHON2)
@@ -67,15 +67,15 @@ class DownloadsController(Controller):
             prefix=_prefix(request),
         )
 
-    @get("/operating-systems/", name="download_full_os_list")
+    @get("/operating-systems/", name="download_full_os_list", cache=True)
     async def os_list(self, db_session: AsyncSession) -> Template:
         return _page("os_list.html", oses=await queries.operating_systems(db_session))
 
-    @get("/feed.rss", name="download_feed", opt=NO_SLASH)
+    @get("/feed.rss", name="download_feed", opt=NO_SLASH, cache=True)
     async def feed_rss(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
         return await self._feed(request, db_session, atom=False)
 
-    @get("/feed.atom", name="download_feed_atom", opt=NO_SLASH)
+    @get("/feed.atom", name="download_feed_atom", opt=NO_SLASH, cache=True)
     async def feed_atom(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
         return await self._feed(request, db_session, atom=True)
 
@@ -104,7 +104,7 @@ class DownloadsController(Controller):
         return Response(body, media_type=f"{media_type}; charset=utf-8", headers=CACHE_HEADERS)
 
     # -- latest redirects (Django's regexes; a trailing slash is optional) -----------------------------------------
-    @get(["/latest", "/latest/{which:str}"], name="download_latest", opt=NO_SLASH)
+    @get(["/latest", "/latest/{which:str}"], name="download_latest", opt=NO_SLASH, cache=True)
     async def latest(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, which: str = "python3"
     ) -> Redirect:
@@ -127,7 +127,7 @@ class DownloadsController(Controller):
         return Redirect(target, status_code=302)
 
     # -- releases -------------------------------------------------------------------------------------------------
-    @get("/release/{slug:str}/", name="download_release_detail")
+    @get("/release/{slug:str}/", name="download_release_detail", cache=True)
     async def release_detail(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
         staff = viewer_is_staff(request)
         release = await queries.release_by_slug(db_session, slug, include_drafts=staff)
@@ -188,7 +188,7 @@ class DownloadsController(Controller):
         return Response(body, media_type=MediaType.HTML, headers={"Cache-Control": "private, no-cache"})
 
     # -- one operating system (last: its pattern catches any slug) -----------------------------------------------
-    @get("/{slug:str}/", name="download_os_list")
+    @get("/{slug:str}/", name="download_os_list", cache=True)
     async def os_detail(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
         os_row = (await db_session.execute(select(OS).where(OS.slug == slug))).scalars().first()
         if os_row is None:

@@ -30,7 +30,7 @@ class DocsController(Controller):
     path = "/doc"
     include_in_schema = False
 
-    @get("/", name="documentation")
+    @get("/", name="documentation", cache=True)
     async def index(self, db_session: AsyncSession) -> Template:
         return Template(
             template_name="docs/documentation.html",
@@ -40,7 +40,7 @@ class DocsController(Controller):
             },
         )
 
-    @get("/versions/", name="docs-versions")
+    @get("/versions/", name="docs-versions", cache=True)
     async def versions(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         query = queries.published().where(
             Release.pre_release.is_(False),

@@ -16,6 +16,7 @@ from pydotorg.db.models.downloads import Release, ReleaseFile, ReleaseVersion
 from pydotorg.domain.downloads import queries
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.purge import PurgeClient
+from pydotorg.server.cache import clear_response_cache
 from pydotorg.server.site_content import STORE_NAME, bump_version
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -81,6 +82,7 @@ async def downloads_changed(ctx: JobContext, *, versions: list[str] | None = Non
         await session.commit()
     if changed:
         await bump_version(ctx.stores.get(STORE_NAME))
+    await clear_response_cache(ctx.stores)
     purge = PurgeClient(ctx.settings)
     await purge.purge_surrogate_key("downloads")
     await purge.purge_url("/ftp/python/")

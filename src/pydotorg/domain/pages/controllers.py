@@ -34,43 +34,43 @@ def page(template: str, **context: Any) -> Template:
 class RootController(Controller):
     include_in_schema = False
 
-    @get("/", name="home")
+    @get("/", name="home", cache=True)
     async def home(self) -> Template:
         return page("python/index.html")
 
-    @get("/about/", name="about")
+    @get("/about/", name="about", cache=True)
     async def about(self) -> Template:
         return page("python/about.html")
 
-    @get("/shell/", name="shell")
+    @get("/shell/", name="shell", cache=True)
     async def shell(self) -> Template:
         return page("python/shell.html")
 
-    @get("/inner/", name="inner")
+    @get("/inner/", name="inner", cache=True)
     async def inner(self) -> Template:
         return page("python/inner.html")
 
-    @get("/psf-landing/", name="psf-landing")
+    @get("/psf-landing/", name="psf-landing", cache=True)
     async def psf_landing(self) -> Template:
         return page("psf/index.html", psf_page=True)
 
-    @get("/docs-landing/", name="docs-landing")
+    @get("/docs-landing/", name="docs-landing", cache=True)
     async def docs_landing(self) -> Template:
         return page("docs/index.html")
 
-    @get("/pypl-landing/", name="pypl-landing")
+    @get("/pypl-landing/", name="pypl-landing", cache=True)
     async def pypl_landing(self) -> Template:
         return page("pypl/index.html")
 
-    @get("/shop-landing/", name="shop-landing")
+    @get("/shop-landing/", name="shop-landing", cache=True)
     async def shop_landing(self) -> Template:
         return page("shop/index.html")
 
-    @get("/psf/sponsors/", name="psf-sponsors")
+    @get("/psf/sponsors/", name="psf-sponsors", cache=True)
     async def psf_sponsors(self) -> Template:
         return page("psf/sponsors-list.html", psf_page=True)
 
-    @get("/community/microbit/", name="microbit")
+    @get("/community/microbit/", name="microbit", cache=True)
     async def microbit(self) -> Template:
         return page("community/microbit.html")
 

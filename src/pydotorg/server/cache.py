@@ -1,0 +1,55 @@
+"""The origin response cache: anonymous GETs of public pages and API reads, kept in the mode's store.
+
+Routes opt in with ``cache=True``. A request carrying a session cookie or an ``Authorization`` header is never
+served from nor stored in the cache (staff see drafts, users their own state). ``PYDOTORG_RESPONSE_CACHE_SECONDS``
+sets the lifetime; 0 turns the cache off. Content changes clear it (:func:`clear_response_cache`), so the lifetime
+only bounds how stale a page can be if a change bypasses the application.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from typing import Any
+
+from litestar import Request
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.stores.registry import StoreRegistry
+from litestar.types import HTTPScope
+
+from pydotorg.settings import Settings
+
+STORE_NAME = "responsecache"
+
+
+def _personal(headers: dict[str, str]) -> bool:
+    return "authorization" in headers or "sessionid=" in headers.get("cookie", "")
+
+
+def build_response_cache_config(settings: Settings) -> ResponseCacheConfig:
+    enabled = settings.response_cache_seconds > 0
+
+    def key_builder(request: Request[Any, Any, Any]) -> str:
+        if not enabled or _personal(dict(request.headers)):
+            return f"bypass:{secrets.token_hex(8)}"  # never found, and never stored (see the filter)
+        query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
+        raw: bytes = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?", 1)[0]
+        return f"{request.base_url.netloc}{raw.decode('latin-1')}?{query}"
+
+    def should_store(scope: HTTPScope, status_code: int) -> bool:
+        if not enabled or status_code != 200:
+            return False
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        return not _personal(headers)
+
+    return ResponseCacheConfig(
+        default_expiration=max(settings.response_cache_seconds, 1),
+        store=STORE_NAME,
+        key_builder=key_builder,
+        cache_response_filter=should_store,
+    )
+
+
+async def clear_response_cache(stores: StoreRegistry) -> None:
+    with contextlib.suppress(FileNotFoundError):  # a file store's folder exists once something was cached
+        await stores.get(STORE_NAME).delete_all()

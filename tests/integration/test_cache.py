@@ -1,0 +1,58 @@
+"""The origin response cache: anonymous reads are served from it, personal requests never are, changes clear it."""
+
+from __future__ import annotations
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import update
+
+from pydotorg.app import create_app
+from pydotorg.db.models import OS
+from pydotorg.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+async def test_anonymous_reads_are_cached_until_content_changes(seeded_settings: Settings) -> None:
+    app = create_app(seeded_settings.model_copy(update={"response_cache_seconds": 300}))
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        await app.state.site_content.invalidate()  # start from an empty cache
+        first = await client.get("/api/v2/downloads/os/")
+        page = await client.get("/downloads/operating-systems/")
+        async with app.state.db_config.get_session() as session:
+            await session.execute(update(OS).where(OS.slug == "ios").values(name="iPadOS and iOS"))
+            await session.commit()
+        try:
+            assert (await client.get("/api/v2/downloads/os/")).json() == first.json()  # from the cache
+            assert "iPadOS" not in (await client.get("/downloads/operating-systems/")).text
+            assert (await client.get("/downloads/operating-systems/?x=1")).text != page.text  # another key
+            # personal requests bypass it
+            fresh = await client.get("/api/v2/downloads/os/", headers={"Authorization": "Bearer nothing"})
+            assert any(o["name"] == "iPadOS and iOS" for o in fresh.json())
+            cookie = await client.get("/downloads/operating-systems/", headers={"Cookie": "sessionid=abc"})
+            assert "iPadOS and iOS" in cookie.text
+            # a content change clears it
+            await app.state.site_content.invalidate()
+            assert "iPadOS and iOS" in (await client.get("/downloads/operating-systems/")).text
+        finally:
+            async with app.state.db_config.get_session() as session:
+                await session.execute(update(OS).where(OS.slug == "ios").values(name="iOS"))
+                await session.commit()
+            await app.state.site_content.invalidate()
+    await app.state.db_config.get_engine().dispose()
+
+
+async def test_cache_off_means_always_fresh(seeded_settings: Settings) -> None:
+    app = create_app(seeded_settings)  # the suite runs with response_cache_seconds=0
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        await client.get("/downloads/operating-systems/")
+        async with app.state.db_config.get_session() as session:
+            await session.execute(update(OS).where(OS.slug == "ios").values(name="iOS (renamed)"))
+            await session.commit()
+        try:
+            assert "iOS (renamed)" in (await client.get("/downloads/operating-systems/")).text
+        finally:
+            async with app.state.db_config.get_session() as session:
+                await session.execute(update(OS).where(OS.slug == "ios").values(name="iOS"))
+                await session.commit()
+    await app.state.db_config.get_engine().dispose()
