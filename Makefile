@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck format lock clean
+.PHONY: help install run test test-fast lint typecheck format lock clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-11s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test-fast: install ## The suite without lint, type-check or browser tests
 format: install ## Format and fix what ruff can
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
+
+bench: install ## Load-test every public page, production-style, beside a plaintext ceiling (BENCH_ARGS=--quick)
+	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

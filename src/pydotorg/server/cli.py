@@ -18,7 +18,13 @@ from litestar.plugins import CLIPluginProtocol
     default=None,
     help="Also load python.org's Django fixture files (boxes.json, sitetree_menus.json, flags.json, users.json).",
 )
-def seed_command(app: Litestar, django_fixtures: Path | None) -> None:
+@click.option(
+    "--volume",
+    type=click.Choice(["demo", "large"]),
+    default="demo",
+    help="'large' adds python.org-sized data for benchmarks (releases, files, pages, users).",
+)
+def seed_command(app: Litestar, django_fixtures: Path | None, volume: str) -> None:
     from pydotorg.db.fixtures.django import FixtureError
     from pydotorg.db.fixtures.seed import seed
     from pydotorg.domain.users.cli import DEMO_STAFF_USERNAME, create_demo_staff, ensure_auth_data
@@ -33,6 +39,11 @@ def seed_command(app: Litestar, django_fixtures: Path | None) -> None:
                 await ensure_auth_data(session)
                 # Embedded mode only: a staff account to try the admin with (never in production set-ups).
                 demo = await create_demo_staff(session) if settings.mode == "embedded" else None
+                if volume == "large":
+                    from pydotorg.db.fixtures.volume import seed_volume
+
+                    extra = await seed_volume(session)
+                    report.created["volume rows"] += extra.releases + extra.files + extra.pages + extra.users
                 await session.commit()
             return report, demo
         finally:

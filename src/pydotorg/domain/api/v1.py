@@ -207,7 +207,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         except InputError as exc:
             return error(next(iter(exc.errors.values())))
         total = int((await db_session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
-        rows = (await db_session.execute(query.offset(offset).limit(limit))).scalars().all()
+        rows = (await db_session.execute(crud.lean(resource, query).offset(offset).limit(limit))).all()
         params = request.query_params
         meta = {
             "limit": limit,

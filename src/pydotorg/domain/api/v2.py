@@ -110,7 +110,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                 return Response({"error": [exc.errors["error"]]}, status_code=400, media_type=MediaType.JSON)
             return bad_request(exc.errors)
         uri = _absolute(request)
-        rows = (await db_session.execute(query)).scalars().all()
+        rows = (await db_session.execute(crud.lean(resource, query))).all()
         return Response([dump(resource, row, uri) for row in rows], media_type=MediaType.JSON)
 
     async def detail(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[Any]:

@@ -48,12 +48,10 @@ class DownloadsController(Controller):
         python3 = await queries.latest(db_session, ReleaseVersion.PYTHON3)
         python2 = await queries.latest(db_session, ReleaseVersion.PYTHON2)
         pymanager = await queries.latest(db_session, ReleaseVersion.PYMANAGER)
-        releases = list((await db_session.execute(queries.downloads_query())).scalars().all())
+        releases = await queries.download_rows(db_session)
         releases.sort(key=queries.numeric_version, reverse=True)
         names = (await db_session.execute(select(Release.name).where(Release.is_published.is_(True)))).scalars()
-        minors = {
-            numbers[:2] for numbers in (Release(name=name).version_tuple() for name in names) if len(numbers) >= 2
-        }
+        minors = {numbers[:2] for numbers in map(queries.version_numbers, names) if len(numbers) >= 2}
         settings = request.app.state.settings
         return _page(
             "index.html",

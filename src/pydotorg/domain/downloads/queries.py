@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile, ReleaseVersion
+from pydotorg.db.models.pages import Page
 
 
 def published() -> Select[tuple[Release]]:
@@ -92,7 +95,50 @@ async def operating_systems(session: AsyncSession) -> Sequence[OS]:
     return (await session.execute(select(OS).order_by(OS.name))).scalars().all()
 
 
-def numeric_version(release: Release) -> tuple[int, ...]:
+class ReleaseRow(NamedTuple):
+    """What the release list shows, without loading the release (lean query for the landing page)."""
+
+    name: str
+    slug: str
+    release_date: datetime.datetime | None
+    release_notes_url: str
+    has_content: bool
+    page_path: str | None
+
+    @property
+    def url(self) -> str:
+        if not self.has_content and self.page_path:
+            return f"/{self.page_path.lstrip('/')}"
+        return f"/downloads/release/{self.slug}/"
+
+
+async def download_rows(session: AsyncSession) -> list[ReleaseRow]:
+    """``downloads_query`` as rows: published, on the download page, final releases."""
+    query = (
+        select(
+            Release.name,
+            Release.slug,
+            Release.release_date,
+            Release.release_notes_url,
+            Release.content != "",
+            Page.path,
+        )
+        .outerjoin(Page, Page.id == Release.release_page_id)
+        .where(
+            Release.is_published.is_(True),
+            Release.show_on_download_page.is_(True),
+            Release.pre_release.is_(False),
+        )
+    )
+    return [ReleaseRow(*row) for row in (await session.execute(query)).all()]
+
+
+def version_numbers(name: str) -> tuple[int, ...]:
+    found = re.search(r"(\d+(?:\.\d+)*)", name)
+    return tuple(int(part) for part in found.group(1).split(".")) if found else ()
+
+
+def numeric_version(release: Release | ReleaseRow) -> tuple[int, ...]:
     """Sort key of the release list: numeric version, pre-releases before their final release."""
     found = re.search(r"(\d+(?:\.\d+)*)(?:(a|b|rc)(\d+))?", release.name)
     if not found:

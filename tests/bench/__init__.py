@@ -1,0 +1,1 @@
+"""Benchmark scripts (``make bench``); not tests: CI never runs them."""
