@@ -52,7 +52,7 @@ PAGES: list[tuple[str, str]] = [
     ("jobs RSS", "/jobs/feed/rss/"),
     ("search", "/search/?q=python"),
 ]
-PG_URL = "postgresql+asyncpg://pydotorg:pydotorg-bench@127.0.0.1:5432/pydotorg_bench"
+PG_URL = "postgresql+asyncpg://pydotorg_bench:pydotorg-bench@127.0.0.1:5432/pydotorg_bench"
 REDIS_PORT = 6392
 
 
@@ -208,14 +208,14 @@ class Services:
             cluster = _run("pg_lsclusters", "--no-header").stdout.split()
             _run("pg_ctlcluster", cluster[0], cluster[1], "start")
             self.started_pg = True
+        # A role of its own, so a benchmark never touches the test or CI databases' credentials.
         sql = (
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pydotorg') THEN "
-            "CREATE ROLE pydotorg LOGIN PASSWORD 'pydotorg-bench'; ELSE ALTER ROLE pydotorg PASSWORD 'pydotorg-bench'; "
-            "END IF; END $$;"
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pydotorg_bench') THEN "
+            "CREATE ROLE pydotorg_bench LOGIN PASSWORD 'pydotorg-bench'; END IF; END $$;"
         )
         _run("runuser", "-u", "postgres", "--", "psql", "-q", "-c", sql)
         _run("runuser", "-u", "postgres", "--", "dropdb", "--if-exists", "pydotorg_bench")
-        _run("runuser", "-u", "postgres", "--", "createdb", "-O", "pydotorg", "pydotorg_bench")
+        _run("runuser", "-u", "postgres", "--", "createdb", "-O", "pydotorg_bench", "pydotorg_bench")
         if not shutil.which("redis-server"):
             _run("apt-get", "install", "-y", "-q", "redis-server")
         _run(
