@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from litestar.testing import AsyncTestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from pydotorg.app import create_app
 from pydotorg.db.models import OS
@@ -55,4 +55,32 @@ async def test_cache_off_means_always_fresh(seeded_settings: Settings) -> None:
             async with app.state.db_config.get_session() as session:
                 await session.execute(update(OS).where(OS.slug == "ios").values(name="iOS"))
                 await session.commit()
+    await app.state.db_config.get_engine().dispose()
+
+
+async def test_cms_pages_are_cached_for_anonymous_readers(seeded_settings: Settings) -> None:
+    from pydotorg.db.models import Page
+
+    app = create_app(seeded_settings.model_copy(update={"response_cache_seconds": 300}))
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        await app.state.site_content.invalidate()
+        first = await client.get("/about/help/")
+        assert first.status_code == 200
+        async with app.state.db_config.get_session() as session:
+            original = (await session.execute(select(Page.title).where(Page.path == "about/help"))).scalar_one()
+            await session.execute(update(Page).where(Page.path == "about/help").values(title="Help, renamed"))
+            await session.commit()
+        try:
+            cached = await client.get("/about/help/")
+            assert cached.text == first.text and cached.headers["content-type"].startswith("text/html")
+            assert "Help, renamed" in (await client.get("/about/help/?fresh=1")).text  # queries are not cached
+            assert "Help, renamed" in (await client.get("/about/help/", headers={"Cookie": "sessionid=x"})).text
+            assert (await client.get("/no-such-page/")).status_code == 404  # misses are not cached as pages
+            await app.state.site_content.invalidate()
+            assert "Help, renamed" in (await client.get("/about/help/")).text
+        finally:
+            async with app.state.db_config.get_session() as session:
+                await session.execute(update(Page).where(Page.path == "about/help").values(title=original))
+                await session.commit()
+            await app.state.site_content.invalidate()
     await app.state.db_config.get_engine().dispose()

@@ -12,7 +12,7 @@ import contextlib
 import secrets
 from typing import Any
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.stores.registry import StoreRegistry
 from litestar.types import HTTPScope
@@ -48,6 +48,34 @@ def build_response_cache_config(settings: Settings) -> ResponseCacheConfig:
         key_builder=key_builder,
         cache_response_filter=should_store,
     )
+
+
+# -- CMS pages: served by the 404 fallback, not by a route, so they are cached here -------------------------------
+def cms_cache_key(request: Request[Any, Any, Any]) -> str | None:
+    """The cache key of an anonymous GET of a CMS page, or None when it must not be cached."""
+    settings: Settings = request.app.state.settings
+    if settings.response_cache_seconds <= 0 or request.method != "GET" or request.url.query:
+        return None
+    if _personal({k.lower(): v for k, v in request.headers.items()}):
+        return None
+    return f"cms:{request.base_url.netloc}{request.url.path}"
+
+
+async def cms_cache_lookup(request: Request[Any, Any, Any], key: str) -> Response[bytes] | None:
+    stored = await request.app.stores.get(STORE_NAME).get(key)
+    if stored is None:
+        return None
+    media_type, _, body = stored.partition(b"\n")
+    return Response(body, media_type=media_type.decode())
+
+
+async def cms_cache_store(request: Request[Any, Any, Any], key: str, media_type: str, body: str) -> Response[bytes]:
+    settings: Settings = request.app.state.settings
+    encoded = body.encode()
+    await request.app.stores.get(STORE_NAME).set(
+        key, media_type.encode() + b"\n" + encoded, expires_in=settings.response_cache_seconds
+    )
+    return Response(encoded, media_type=media_type)
 
 
 async def clear_response_cache(stores: StoreRegistry) -> None:

@@ -33,6 +33,7 @@ from litestar.types import Receive, Scope, Send
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
 from pydotorg.domain.users.auth import ensure_user
+from pydotorg.server.cache import cms_cache_key, cms_cache_lookup, cms_cache_store
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,9 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
         await ensure_site_content(request)
         return not_found_page(request)
     state = request.app.state
+    cache_key = cms_cache_key(request)
+    if cache_key is not None and (cached := await cms_cache_lookup(request, cache_key)) is not None:
+        return cached
     await ensure_user(request)
     async with state.db_config.get_session() as session:
         page = await find_page(session, path, include_drafts=viewer_is_staff(request))
@@ -105,11 +109,15 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
             await ensure_site_content(request)
             if page.template_name == RAW_TEMPLATE:
                 return Response(page.content, media_type=page.content_type or MediaType.HTML)
-            return Template(
-                template_name=page.template,
-                context={"page": page, "in_pages_app": True, "is_staff": viewer_is_staff(request)},
-                media_type=page.content_type or MediaType.HTML,
-            )
+            context = {"page": page, "in_pages_app": True, "is_staff": viewer_is_staff(request)}
+            engine = request.app.template_engine
+            if cache_key is None or engine is None:
+                return Template(
+                    template_name=page.template, context=context, media_type=page.content_type or MediaType.HTML
+                )
+            # Anonymous readers share one rendering, kept in the origin cache.
+            body = engine.get_template(page.template).render(**context, request=request)
+            return await cms_cache_store(request, cache_key, page.content_type or MediaType.HTML, body)
         full_path = path + (f"?{request.url.query}" if request.url.query else "")
         target = await find_redirect(session, full_path)
     if target is not None:
