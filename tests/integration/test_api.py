@@ -336,6 +336,14 @@ async def test_openapi_describes_both_apis(client: AsyncTestClient[Litestar]) ->
         assert path in paths, path
     assert "delete" in paths["/api/v1/downloads/release_file"] and "post" in paths["/api/v2/downloads/os"]
     assert json.dumps(schema).count("/accounts/") == 0  # HTML routes are not part of the API schema
+    # response bodies are described field by field, in each version's wire format
+    listing = paths["/api/v2/downloads/release"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listing["type"] == "array" and listing["items"]["$ref"].endswith("/DownloadsReleaseV2")
+    release = schema["components"]["schemas"]["DownloadsReleaseV2"]["properties"]
+    assert release["is_latest"]["type"] == "boolean" and "resource_uri" in release
+    v1 = schema["components"]["schemas"]["DownloadsReleaseFileListV1"]["properties"]
+    assert set(v1) == {"meta", "objects"}
+    assert "total_count" in schema["components"]["schemas"]["ListMeta"]["properties"]
 
 
 async def test_release_writes_promote_latest_and_queue_the_side_effects(

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import requires_v1_staff, v1_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+from pydotorg.domain.api.schemas import responses_v1
 from pydotorg.server.layout import append_slash
 from pydotorg.server.security import rate_limit_per
 
@@ -281,8 +282,11 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     name = resource.name.replace("/", "_")
+    list_responses, detail_responses = responses_v1(resource)
     handlers: list[Any] = [
-        get("/", name=f"api_v1:{name}:list", summary=f"List {resource.name}", cache=True)(list_objects),
+        get("/", name=f"api_v1:{name}:list", summary=f"List {resource.name}", cache=True, responses=list_responses)(
+            list_objects
+        ),
         post(
             "/",
             name=f"api_v1:{name}:create",
@@ -291,7 +295,13 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         )(create),
         get("/schema/", name=f"api_v1:{name}:schema", summary="tastypie schema")(show_schema),
         get("/set/{ids:str}/", name=f"api_v1:{name}:set", summary="Several objects by id: set/1;2;3/")(show_set),
-        get("/{pk:int}/", name=f"api_v1:{name}:detail", summary=f"One {resource.model_name}", cache=True)(detail),
+        get(
+            "/{pk:int}/",
+            name=f"api_v1:{name}:detail",
+            summary=f"One {resource.model_name}",
+            cache=True,
+            responses=detail_responses,
+        )(detail),
         delete(
             "/{pk:int}/",
             name=f"api_v1:{name}:delete",

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import requires_v2_staff, v2_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+from pydotorg.domain.api.schemas import responses_v2
 from pydotorg.server.layout import append_slash
 from pydotorg.server.security import rate_limit_per
 
@@ -194,11 +195,23 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     basename = resource.v2_basename or resource.model_name
+    list_responses, detail_responses = responses_v2(resource)
     handlers: list[Any] = [
-        get("/", name=f"{basename}-list", summary=f"List every {resource.model_name}", cache=True)(list_objects),
-        get("/{pk:str}", name=f"{basename}-detail", summary=f"One {resource.model_name}", opt=NO_SLASH, cache=True)(
-            detail
-        ),
+        get(
+            "/",
+            name=f"{basename}-list",
+            summary=f"List every {resource.model_name}",
+            cache=True,
+            responses=list_responses,
+        )(list_objects),
+        get(
+            "/{pk:str}",
+            name=f"{basename}-detail",
+            summary=f"One {resource.model_name}",
+            opt=NO_SLASH,
+            cache=True,
+            responses=detail_responses,
+        )(detail),
     ]
     if resource.v2_writable:
         guard = [requires_v2_staff]
