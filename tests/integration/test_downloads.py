@@ -236,6 +236,12 @@ async def test_admin_release_rules(client: AsyncTestClient[Litestar], app: Lites
         change = f"/admin/downloads/release/{release_id}/change/"
         page = await client.get(change)
         assert page.status_code == 200 and "Python 3.14.0" in page.text
+        # the release's files are listed inline, with a link that adds one to this release
+        assert "Files (7)" in page.text and "python-3.14.0-amd64.exe" not in page.text  # names, not URLs
+        assert "Windows installer (64-bit)" in page.text
+        assert f"/admin/downloads/releasefile/add/?release_id={release_id}" in page.text
+        prefilled = await client.get(f"/admin/downloads/releasefile/add/?release_id={release_id}")
+        assert f'<option selected value="{release_id}">' in prefilled.text
         data = {
             "name": "Python 3.14.0", "slug": "python-3140", "version": "3", "is_latest": "y", "is_published": "y",
             "show_on_download_page": "y", "release_date": "2025-10-07T12:00", "release_page_id": "",

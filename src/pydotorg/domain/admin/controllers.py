@@ -304,12 +304,18 @@ class AdminController(Controller):
         editable = _editable(admin, me)
         form_class = build_form_class(admin, await _fk_choices(db_session, admin), editable=editable)
         if request.method != "POST":
-            form = form_class(obj=obj) if obj is not None else form_class()
+            if obj is not None:
+                form = form_class(obj=obj)
+            else:
+                # "Add a file to this release" links pass the parent's id, e.g. ?release_id=42
+                initial = {k: v for k, v in request.query_params.items() if k in editable and k.endswith("_id")}
+                form = form_class(data={k: int(v) for k, v in initial.items() if v.isdigit()})
             if obj is not None:
                 for name, m2m in admin.many_to_many.items():
                     if name in editable:
                         form[name].data = [row.id for row in getattr(obj, m2m.relationship)]
-            return self._render_form(request, admin, form, obj)
+            related = await self._related_rows(db_session, admin, obj) if obj is not None else []
+            return self._render_form(request, admin, form, obj, related=related)
 
         data = await request.form()
         form = form_class(formdata=FormData(data))
@@ -442,6 +448,19 @@ class AdminController(Controller):
             setattr(target, name, value)
         return changed
 
+    async def _related_rows(self, db_session: AsyncSession, admin: ModelAdmin, obj: Any) -> list[dict[str, Any]]:
+        """The rows that point at ``obj`` (e.g. a release's files), shown inline on its change page."""
+        blocks: list[dict[str, Any]] = []
+        for label, key, column in admin.related:
+            child = REGISTRY.get(key)
+            if child is None:
+                continue
+            model: Any = child.model
+            query = select(model).where(getattr(model, column) == obj.id).order_by(model.id).limit(200)
+            rows = (await db_session.execute(query)).unique().scalars().all()
+            blocks.append({"label": label, "admin": child, "column": column, "rows": rows})
+        return blocks
+
     def _render_form(
         self,
         request: Request[Any, Any, Any],
@@ -451,6 +470,7 @@ class AdminController(Controller):
         *,
         status_code: int = 200,
         errors: list[str] | None = None,
+        related: list[dict[str, Any]] | None = None,
     ) -> Template:
         me = _me(request)
         readonly = [name for name in admin.fields if name not in _editable(admin, me)]
@@ -463,6 +483,7 @@ class AdminController(Controller):
             readonly=readonly,
             multipart=bool(admin.uploads),
             form_errors=errors or (["Please correct the errors below."] if status_code == 400 else []),
+            related=related or [],
         )
 
     @route("/{app_label:str}/{model_name:str}/add/", http_method=[HttpMethod.GET, HttpMethod.POST], name="admin:add")
