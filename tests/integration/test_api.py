@@ -221,6 +221,8 @@ async def test_v2_lists_and_hyperlinks(client: AsyncTestClient[Litestar]) -> Non
     assert (
         await client.get(files[0]["resource_uri"].removeprefix("http://testserver.local").rstrip("/") + ".json")
     ).json() == files[0]
+    assert (await client.get("/api/v2/downloads/os.json")).json() == (await client.get("/api/v2/downloads/os/")).json()
+    assert (await client.get("/api/v2/pages/page.json?foo=1")).status_code == 400  # same filters as the list
     root = (await client.get("/api/v2/")).json()
     assert root["downloads/release"] == "http://testserver.local/api/v2/downloads/release/"
     assert (await client.get("/api/v2/downloads/release/999999/")).json() == {

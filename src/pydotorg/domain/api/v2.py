@@ -241,7 +241,23 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                 summary="Delete every file of ?release=<id> (staff token)",
             )(delete_by_release)
         )
-    return Router(path=f"/{resource.name}", route_handlers=handlers, tags=["API v2 (REST framework)"])
+    # DRF's format suffix on the list: /api/v2/downloads/release.json (the detail's is handled by _pk)
+    suffixed = get(
+        f"/{resource.model_name}.json",
+        name=f"{basename}-list-json",
+        opt=NO_SLASH,
+        include_in_schema=False,
+        cache=True,
+    )(list_objects)
+    app_label = resource.name.split("/", 1)[0]
+    return Router(
+        path=f"/{app_label}",
+        route_handlers=[
+            Router(path=f"/{resource.model_name}", route_handlers=handlers),
+            suffixed,
+        ],
+        tags=["API v2 (REST framework)"],
+    )
 
 
 def _required(resource: Resource, name: str) -> bool:
