@@ -53,9 +53,14 @@ PLAIN_ROUTES: list[ControllerRouterHandler] = [
 ]
 
 
-def build_routers() -> list[Router]:
+def load_sections() -> None:
+    """Import the modules that register admin models and API resources (idempotent)."""
     for module in [*ADMIN_MODULES, *API_MODULES]:
         importlib.import_module(module)
+
+
+def build_routers() -> list[Router]:
+    load_sections()
     return [
         api_v1.build_router(),
         api_v2.build_router(),

@@ -117,53 +117,45 @@ def _post_only(request: Request[Any, Any, Any]) -> bool:
 
 
 class SettingsRateLimitMiddleware(RateLimitMiddleware):
-    """The limit comes from the app's settings (``auth_rate_limit`` per minute, times the route's weight)."""
+    """Litestar's limiter, with the count read from the app's settings (``config.setting`` times ``weight``), so
+    operators and tests can tune it without new code."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        config: SettingsRateLimitConfig = self.config  # type: ignore[assignment]
         settings: Settings = scope["litestar_app"].state.settings
-        self.max_requests = max(1, settings.auth_rate_limit * self.config.weight)  # type: ignore[attr-defined]
+        self.max_requests = max(1, int(getattr(settings, config.setting)) * config.weight)
         await super().__call__(scope, receive, send)
 
 
 @dataclass
-class WeightedRateLimitConfig(RateLimitConfig):
+class SettingsRateLimitConfig(RateLimitConfig):
+    setting: str = ""
     weight: int = 1
 
 
-def rate_limit(name: str, weight: int = 1) -> WeightedRateLimitConfig:
-    """A per-address limit on the POSTs of one form (GETs of the form are free)."""
-    return WeightedRateLimitConfig(
+def rate_limit(name: str, weight: int = 1) -> SettingsRateLimitConfig:
+    """A per-address limit on the POSTs of one form (GETs of the form are free): ``auth_rate_limit`` per minute."""
+    return SettingsRateLimitConfig(
         rate_limit=("minute", 1),
         identifier_for_request=lambda request: f"{name}:{get_remote_address(request)}",
         check_throttle_handler=_post_only,
         store="ratelimit",
         middleware_class=SettingsRateLimitMiddleware,
+        setting="auth_rate_limit",
         weight=weight,
     )
 
 
-class SettingLimitMiddleware(RateLimitMiddleware):
-    """A rate limit whose count is read from the app's settings (``config.setting``) on every request."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        settings: Settings = scope["litestar_app"].state.settings
-        self.max_requests = max(1, int(getattr(settings, self.config.setting)))  # type: ignore[attr-defined]
-        await super().__call__(scope, receive, send)
-
-
-@dataclass
-class SettingRateLimitConfig(RateLimitConfig):
-    setting: str = ""
-
-
-def rate_limit_per(name: str, setting: str, identify: Callable[[Request[Any, Any, Any]], str]) -> RateLimitConfig:
+def rate_limit_per(
+    name: str, setting: str, identify: Callable[[Request[Any, Any, Any]], str]
+) -> SettingsRateLimitConfig:
     """An hourly limit on every request of a router (the APIs), per ``identify(request)``; the count is the
     ``setting`` of the app's settings."""
-    return SettingRateLimitConfig(
+    return SettingsRateLimitConfig(
         rate_limit=("hour", 1),
         identifier_for_request=lambda request: f"{name}:{identify(request)}",
         store="ratelimit",
-        middleware_class=SettingLimitMiddleware,
+        middleware_class=SettingsRateLimitMiddleware,
         setting=setting,
     )
 

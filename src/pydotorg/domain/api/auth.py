@@ -25,19 +25,6 @@ API_USER_KEY = "pydotorg.api_user"
 _UNSET = object()
 
 
-def _current(row: Any) -> CurrentUser:
-    return CurrentUser(
-        id=row.id,
-        username=row.username,
-        email=row.email,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        is_active=row.is_active,
-        is_staff=row.is_staff,
-        is_superuser=row.is_superuser,
-    )
-
-
 async def v1_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
     """The API-key user of a v1 request (cached on the scope), ``None`` for guests; raises 401 when refused."""
     cached: Any = connection.scope.get(API_USER_KEY, _UNSET)
@@ -62,7 +49,7 @@ async def v1_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser
             row = (await conn.execute(query)).first()
         if row is None or not hmac.compare_digest(str(row.key), key) or not row.is_active:
             raise NotAuthorizedException("Invalid API key.")
-        user = _current(row)
+        user = CurrentUser.from_row(row)
     connection.scope[API_USER_KEY] = user  # type: ignore[literal-required]
     return user
 
@@ -88,7 +75,7 @@ async def v2_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser
                 raise NotAuthorizedException("Invalid token.")
             if not row.is_active:
                 raise NotAuthorizedException("User inactive or deleted.")
-            user = _current(row)
+            user = CurrentUser.from_row(row)
     connection.scope[API_USER_KEY] = user  # type: ignore[literal-required]
     return user
 

@@ -19,7 +19,7 @@ from pydotorg.db.base import Base
 
 #: (session, values, existing row or None) -> {field: message}
 Validator = Callable[[AsyncSession, dict[str, Any], Any], Awaitable[dict[str, str]]]
-#: Runs after a write commits: (request, row or None, published flag).
+#: Runs after a write commits: (request, the row written or deleted).
 AfterWrite = Callable[[Any, Any], Awaitable[None]]
 
 

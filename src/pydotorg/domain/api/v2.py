@@ -51,6 +51,9 @@ def dump(resource: Resource, obj: Any, uri: Any) -> dict[str, Any]:
 
 
 def bad_request(errors: dict[str, Any]) -> Response[Any]:
+    """DRF's 400: ``{"detail": ...}`` for a body that is not JSON, field errors as lists otherwise."""
+    if "detail" in errors:
+        return Response({"detail": errors["detail"]}, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
     body = {
         ("non_field_errors" if key == "__all__" else key): (v if isinstance(v, list) else [v])
         for key, v in errors.items()
@@ -130,8 +133,6 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         try:
             row = await crud.apply(db_session, resource, await _decode(request), None, partial=False)
         except InputError as exc:
-            if "detail" in exc.errors:
-                return Response({"detail": exc.errors["detail"]}, status_code=400, media_type=MediaType.JSON)
             return bad_request(exc.errors)
         await db_session.commit()
         if resource.after_write is not None:
@@ -155,8 +156,6 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                     raise InputError(dict.fromkeys(missing, "This field is required."))
             row = await crud.apply(db_session, resource, data, row, partial=partial)
         except InputError as exc:
-            if "detail" in exc.errors:
-                return Response({"detail": exc.errors["detail"]}, status_code=400, media_type=MediaType.JSON)
             return bad_request(exc.errors)
         await db_session.commit()
         if resource.after_write is not None:
@@ -269,7 +268,7 @@ def _required(resource: Resource, name: str) -> bool:
 async def root(request: Request[Any, Any, Any]) -> Response[Any]:
     """DRF's ``DefaultRouter`` root: every list endpoint by name."""
     base = str(request.base_url).rstrip("/")
-    body = {name: f"{base}{PREFIX}/{name}/" for name in sorted(REGISTRY) if REGISTRY[name].v2_filters is not None}
+    body = {name: f"{base}{PREFIX}/{name}/" for name in sorted(REGISTRY)}
     return Response(body, media_type=MediaType.JSON)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.db.models.downloads import OS, URL_COLUMNS, Release, ReleaseFile, ReleaseVersion
+from pydotorg.db.models.downloads import OS, Release, ReleaseFile, ReleaseVersion
 from pydotorg.db.models.pages import Page
 from pydotorg.domain.admin.registry import ModelAdmin, register
 from pydotorg.domain.downloads import services
@@ -15,31 +15,15 @@ VERSION_CHOICES = [(version.value, version.label) for version in ReleaseVersion]
 
 
 async def validate_release_file(session: AsyncSession, form: Any, obj: Any) -> dict[str, str]:
-    values = {name: form[name].data for name in form._fields}
-    previous = None if obj is None else {column: getattr(obj, column) for column in URL_COLUMNS}
-    errors = services.release_file_errors(values, previous)
-    clashes = await services.unique_clashes(session, values, None if obj is None else obj.id)
-    if "download_button" in clashes:
-        errors.setdefault("download_button", clashes["download_button"])
-    return errors
+    return await services.check_release_file(session, {name: form[name].data for name in form._fields}, obj)
 
 
 async def release_saved(request: Any, release: Any) -> None:
-    """Promote ``is_latest`` and queue the box regeneration and CDN purge when a published release changes."""
-    async with request.app.state.db_config.get_session() as session:
-        current = None if release is None else await session.get(Release, release.id)
-        if current is not None:
-            await services.promote_latest(session, current)
-            await session.commit()
-        version = current.get_version() if current is not None else None
-        published = current.is_published if current is not None else True
-    await services.downloads_changed(
-        request.app.state.jobs, release_published=published, versions=[version] if version else []
-    )
+    await services.release_written(request.app, None if release is None else release.id)
 
 
-async def file_saved(request: Any, _release_file: Any) -> None:
-    await services.downloads_changed(request.app.state.jobs, release_published=True)
+async def file_saved(request: Any, release_file: Any) -> None:
+    await services.file_written(request.app, None if release_file is None else release_file.release_id)
 
 
 register(

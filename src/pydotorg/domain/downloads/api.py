@@ -45,33 +45,15 @@ async def validate_release(session: AsyncSession, values: dict[str, Any], obj: A
 
 
 async def validate_release_file(session: AsyncSession, values: dict[str, Any], obj: Any) -> dict[str, str]:
-    previous = None if obj is None else {column: getattr(obj, column) for column in services.URL_COLUMNS}
-    errors = services.release_file_errors(values, previous)
-    for field, message in (await services.unique_clashes(session, values, None if obj is None else obj.id)).items():
-        errors.setdefault(field, message)
-    return errors
+    return await services.check_release_file(session, values, obj)
 
 
 async def after_release_write(request: Any, release: Any) -> None:
-    async with request.app.state.db_config.get_session() as session:
-        current = await session.get(Release, release.id)
-        if current is not None:
-            await services.promote_latest(session, current)
-            await session.commit()
-            version = current.get_version()
-            await services.downloads_changed(
-                request.app.state.jobs, release_published=current.is_published, versions=[version] if version else []
-            )
-        else:  # deleted
-            await services.downloads_changed(request.app.state.jobs, release_published=True)
+    await services.release_written(request.app, release.id)
 
 
 async def after_file_write(request: Any, release_file: Any) -> None:
-    async with request.app.state.db_config.get_session() as session:
-        published = (
-            await session.execute(select(Release.is_published).where(Release.id == release_file.release_id))
-        ).scalar()
-    await services.downloads_changed(request.app.state.jobs, release_published=bool(published))
+    await services.file_written(request.app, release_file.release_id)
 
 
 def _blank() -> str:

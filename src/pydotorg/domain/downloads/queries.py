@@ -19,15 +19,6 @@ def published() -> Select[tuple[Release]]:
     return select(Release).where(Release.is_published.is_(True))
 
 
-def downloads_query() -> Select[tuple[Release]]:
-    """Published, shown on the download page, not pre-releases, newest first."""
-    return (
-        published()
-        .where(Release.show_on_download_page.is_(True), Release.pre_release.is_(False))
-        .order_by(Release.release_date.desc(), Release.id.desc())
-    )
-
-
 async def latest(session: AsyncSession, version: ReleaseVersion) -> Release | None:
     """``latest_python2`` / ``latest_python3`` / ``latest_pymanager``: the published ``is_latest`` release."""
     query = (
@@ -113,7 +104,7 @@ class ReleaseRow(NamedTuple):
 
 
 async def download_rows(session: AsyncSession) -> list[ReleaseRow]:
-    """``downloads_query`` as rows: published, on the download page, final releases."""
+    """Django's ``Release.objects.downloads()`` as rows: published, shown on the download page, final releases."""
     query = (
         select(
             Release.name,

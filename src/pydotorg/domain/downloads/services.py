@@ -10,8 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.downloads import SIDECAR_SUFFIXES, URL_COLUMNS, Release, ReleaseFile
-
-__all__ = ("URL_COLUMNS",)
 from pydotorg.lib.jobs import JobQueue
 
 PYTHON_ORG = "https://www.python.org/"
@@ -68,6 +66,15 @@ async def unique_clashes(
     return errors
 
 
+async def check_release_file(session: AsyncSession, values: Mapping[str, Any], obj: Any | None) -> dict[str, str]:
+    """Every rule of a release file write (admin and both APIs): URLs, sidecars, unique slug and URL, one button."""
+    previous = None if obj is None else {column: getattr(obj, column) for column in URL_COLUMNS}
+    errors = release_file_errors(values, previous)
+    for field, message in (await unique_clashes(session, values, None if obj is None else obj.id)).items():
+        errors.setdefault(field, message)
+    return errors
+
+
 async def promote_latest(session: AsyncSession, release: Release) -> None:
     """Django's ``Release.save()``: a release marked latest demotes every other of the same version family."""
     if release.is_latest:
@@ -82,3 +89,26 @@ async def downloads_changed(jobs: JobQueue, *, release_published: bool, versions
     """Queue the side effects of a change to a published release or its files."""
     if release_published:
         await jobs.enqueue("downloads_changed", versions=versions or [])
+
+
+async def release_written(app: Any, release_id: int | None) -> None:
+    """After a release was saved or deleted (by the admin or an API): promote ``is_latest``, then queue the box
+    regeneration and CDN purge when the release is (or was) published."""
+    async with app.state.db_config.get_session() as session:
+        current = None if release_id is None else await session.get(Release, release_id)
+        if current is not None:
+            await promote_latest(session, current)
+            await session.commit()
+    version = current.get_version() if current is not None else None
+    published = current.is_published if current is not None else True  # a deleted one may have been published
+    await downloads_changed(app.state.jobs, release_published=published, versions=[version] if version else [])
+
+
+async def file_written(app: Any, release_id: int | None) -> None:
+    """After a release file was saved or deleted: the same side effects, when its release is published."""
+    published = True
+    if release_id is not None:
+        async with app.state.db_config.get_session() as session:
+            found = (await session.execute(select(Release.is_published).where(Release.id == release_id))).scalar()
+        published = found is None or bool(found)
+    await downloads_changed(app.state.jobs, release_published=published)

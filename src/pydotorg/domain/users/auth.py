@@ -49,6 +49,20 @@ class CurrentUser:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @classmethod
+    def from_row(cls, row: Any) -> CurrentUser:
+        """From a ``users_user`` row (or anything with its columns as attributes)."""
+        return cls(
+            id=row.id,
+            username=row.username,
+            email=row.email,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            is_active=row.is_active,
+            is_staff=row.is_staff,
+            is_superuser=row.is_superuser,
+        )
+
 
 def session_hash(secret: str, password_hash: str) -> str:
     """Changes whenever the password does, so sessions made with the old password stop working."""
@@ -131,16 +145,7 @@ async def load_session_user(scope: Scope) -> CurrentUser | None:
     expected = session_hash(app.state.settings.secret_key, row.password)
     if not hmac.compare_digest(str(session.get(SESSION_HASH_KEY, "")), expected):
         return None
-    return CurrentUser(
-        id=row.id,
-        username=row.username,
-        email=row.email,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        is_active=row.is_active,
-        is_staff=row.is_staff,
-        is_superuser=row.is_superuser,
-    )
+    return CurrentUser.from_row(row)
 
 
 class AuthenticationMiddleware(ASGIMiddleware):

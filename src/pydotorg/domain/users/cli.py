@@ -23,13 +23,10 @@ DEMO_STAFF_USERNAME = "demo-staff"
 
 async def ensure_auth_data(session: AsyncSession) -> None:
     """The permission rows the admin knows about, and Django's "Job Board Admin" group."""
-    import importlib
-
     from pydotorg.domain.admin.controllers import ensure_permissions
-    from pydotorg.server.routes import ADMIN_MODULES
+    from pydotorg.server.routes import load_sections
 
-    for module in ADMIN_MODULES:
-        importlib.import_module(module)
+    load_sections()
     await ensure_permissions(session)
     if (await session.execute(select(Group.id).where(Group.name == JOB_BOARD_ADMIN_GROUP))).first() is None:
         session.add(Group(name=JOB_BOARD_ADMIN_GROUP))

@@ -17,6 +17,7 @@ from pydotorg.db.base import utcnow
 from pydotorg.db.models.flags import Flag
 from pydotorg.db.models.users import Membership, MembershipType, User
 from pydotorg.domain.users import services
+from pydotorg.domain.users.accounts import send_verification
 from pydotorg.domain.users.auth import CurrentUser, current_user, logout
 from pydotorg.domain.users.forms import AffirmVoteForm, MembershipEditForm, MembershipForm, UserProfileForm
 from pydotorg.domain.users.guards import requires_login
@@ -78,8 +79,6 @@ class UserController(Controller):
         form.populate_obj(user)
         if email_changed:
             address = await services.primary_address(db_session, user)
-            from pydotorg.domain.users.accounts import send_verification
-
             await send_verification(request, db_session, user, address)
             flash(request, f"Confirmation e-mail sent to {address.email}.", category="info")
         await db_session.commit()
