@@ -288,16 +288,14 @@ async def test_password_reset_flow_and_key_reuse(
         await delete_user(app, "margaret")
 
 
-async def test_reset_keys_expire(app: Litestar, seeded_settings: Settings) -> None:
-    async with app.state.db_config.get_session() as session:
-        user = User(id=10_001, username="old", email="old@example.org", password="x")
-        key = services.make_reset_key(seeded_settings, user, now=1_000_000)
-        assert services.check_reset_key(seeded_settings, user, key, now=1_000_000 + 60)
-        late = 1_000_000 + seeded_settings.password_reset_timeout + 1
-        assert not services.check_reset_key(seeded_settings, user, key, now=late)
-        other = User(id=10_002, username="other", email="o@example.org", password="x")
-        assert not services.check_reset_key(seeded_settings, other, key, now=1_000_060)
-        await session.rollback()
+async def test_reset_keys_expire(seeded_settings: Settings) -> None:
+    user = User(id=10_001, username="old", email="old@example.org", password="x")
+    key = services.make_reset_key(seeded_settings, user, now=1_000_000)
+    assert services.check_reset_key(seeded_settings, user, key, now=1_000_000 + 60)
+    late = 1_000_000 + seeded_settings.password_reset_timeout + 1
+    assert not services.check_reset_key(seeded_settings, user, key, now=late)
+    other = User(id=10_002, username="other", email="o@example.org", password="x")
+    assert not services.check_reset_key(seeded_settings, other, key, now=1_000_060)
 
 
 async def test_email_management(client: AsyncTestClient[Litestar], app: Litestar, seeded_settings: Settings) -> None:
