@@ -3,7 +3,18 @@
 from pydotorg.db.models.banners import Banner
 from pydotorg.db.models.boxes import Box
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile
+from pydotorg.db.models.events import (
+    Alarm,
+    Calendar,
+    Event,
+    EventCategory,
+    EventLocation,
+    EventSubmission,
+    OccurringRule,
+    RecurringRule,
+)
 from pydotorg.db.models.flags import Flag
+from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobType
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import Redirect
@@ -23,20 +34,32 @@ from pydotorg.db.models.users import (
 __all__ = (
     "OS",
     "AdminLogEntry",
+    "Alarm",
     "ApiKey",
     "Banner",
     "Box",
+    "Calendar",
     "EmailAddress",
     "EmailConfirmation",
+    "Event",
+    "EventCategory",
+    "EventLocation",
+    "EventSubmission",
     "Flag",
     "Group",
+    "Job",
+    "JobCategory",
+    "JobReviewComment",
+    "JobType",
     "Membership",
     "Menu",
     "MenuItem",
+    "OccurringRule",
     "Page",
     "PageDocument",
     "PageImage",
     "Permission",
+    "RecurringRule",
     "Redirect",
     "Release",
     "ReleaseFile",
