@@ -89,6 +89,21 @@ class Settings(BaseSettings):
     #: Seconds an anonymous page or API read is kept in the origin response cache; 0 turns the cache off.
     response_cache_seconds: int = 60
 
+    #: Events: where event submissions are mailed; ICS imports (download timeout, size limit, SAQ cron schedule).
+    events_to_email: str = "events@python.org"
+    ics_timeout: float = 30.0
+    ics_max_bytes: int = 5 * 1024 * 1024
+    ics_import_cron: str = "17 * * * *"
+
+    #: Job board: the moderators' address (submissions, decisions, comments), the From address of its mail, the
+    #: monthly report's recipients, and the days after expiry before an approved job is marked expired.
+    jobs_email: str = "jobs@python.org"
+    job_from_email: str = "jobs@python.org"
+    jobs_report_to: list[str] = ["jobs@python.org"]
+    job_threshold_days: int = 90
+    jobs_expire_cron: str = "5 3 * * *"
+    jobs_report_cron: str = "0 7 27 * *"
+
     #: Number of concurrent jobs a SAQ worker runs.
     worker_concurrency: int = 10
     #: How many times an in-process job is retried before it is logged as failed.

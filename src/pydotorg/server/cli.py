@@ -112,12 +112,14 @@ def enqueue_command(app: Litestar, name: str) -> None:
 
 class PydotorgCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
+        from pydotorg.domain.events.cli import events_group
         from pydotorg.domain.users.cli import create_superuser_command, users_group
         from pydotorg.settings import get_settings
 
         cli.add_command(seed_command)
         cli.add_command(create_superuser_command)
         cli.add_command(users_group)
+        cli.add_command(events_group)
         cli.add_command(enqueue_command)
         if not get_settings().uses_redis and "workers" not in cli.commands:
             cli.add_command(embedded_workers_group)

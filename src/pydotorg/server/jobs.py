@@ -7,11 +7,12 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-from litestar_saq import QueueConfig, SAQConfig, SAQPlugin
+from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import pydotorg.domain.downloads.jobs
+import pydotorg.domain.events.importer
 import pydotorg.domain.pages.jobs
 import pydotorg.lib.mail  # noqa: F401
 from pydotorg.lib.jobs import JobContext, saq_tasks
@@ -20,6 +21,15 @@ from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
 
 QUEUE_NAME = "default"
+#: Periodic jobs run by the SAQ worker: job name -> the setting holding its cron schedule.
+PERIODIC_JOBS = {
+    "import_ics_calendars": "ics_import_cron",
+}
+
+
+def periodic_jobs(settings: Settings, tasks: list[Any]) -> list[CronJob]:
+    by_name = {task.__name__: task for task in tasks}
+    return [CronJob(function=by_name[name], cron=getattr(settings, key)) for name, key in PERIODIC_JOBS.items()]
 
 
 def job_context(
@@ -44,6 +54,7 @@ async def _worker_shutdown(ctx: Context) -> None:
 
 def build_saq_plugin(settings: Settings) -> SAQPlugin:
     assert settings.redis_url
+    tasks = saq_tasks()
     return SAQPlugin(
         config=SAQConfig(
             use_server_lifespan=False,
@@ -53,7 +64,8 @@ def build_saq_plugin(settings: Settings) -> SAQPlugin:
                 QueueConfig(
                     name=QUEUE_NAME,
                     dsn=settings.redis_url,
-                    tasks=saq_tasks(),
+                    tasks=tasks,
+                    scheduled_tasks=periodic_jobs(settings, tasks),
                     concurrency=settings.worker_concurrency,
                     startup=_worker_startup,
                     shutdown=_worker_shutdown,

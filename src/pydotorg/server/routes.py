@@ -14,6 +14,7 @@ from pydotorg.domain.api import v2 as api_v2
 from pydotorg.domain.boxes.controllers import box_detail
 from pydotorg.domain.downloads.controllers import DownloadsController
 from pydotorg.domain.downloads.docs import DocsController
+from pydotorg.domain.events.controllers import EventsController
 from pydotorg.domain.pages.controllers import RootController, TextController
 from pydotorg.domain.users.accounts import AccountController
 from pydotorg.domain.users.controllers import MembershipController, UserController
@@ -28,6 +29,7 @@ HTML_ROUTES: list[ControllerRouterHandler] = [
     MembershipController,
     AdminController,
     DocsController,
+    EventsController,
 ]
 
 #: Sections that expose resources on /api/v1/ and /api/v2/ (each module registers them on import).
@@ -45,6 +47,7 @@ ADMIN_MODULES = [
     "pydotorg.domain.navigation.admin",
     "pydotorg.domain.redirects.admin",
     "pydotorg.domain.downloads.admin",
+    "pydotorg.domain.events.admin",
 ]
 
 #: Documents without the layout.

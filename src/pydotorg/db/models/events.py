@@ -164,10 +164,14 @@ class Event(ContentManageable, Base):
     venue: Mapped[EventLocation | None] = relationship(lazy="raise")
     categories: Mapped[list[EventCategory]] = relationship(secondary=event_categories, lazy="raise")
     occurring_rule: Mapped[OccurringRule | None] = relationship(
-        back_populates="event", lazy="raise", uselist=False, passive_deletes=True
+        back_populates="event", lazy="raise", uselist=False, passive_deletes=True, cascade="all, delete-orphan"
     )
     recurring_rules: Mapped[list[RecurringRule]] = relationship(
-        back_populates="event", lazy="raise", passive_deletes=True, order_by="RecurringRule.begin"
+        back_populates="event",
+        lazy="raise",
+        passive_deletes=True,
+        order_by="RecurringRule.begin",
+        cascade="all, delete-orphan",
     )
 
     def __str__(self) -> str:

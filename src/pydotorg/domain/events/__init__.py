@@ -1,0 +1,1 @@
+"""Events: community calendars (``/events/``)."""

@@ -1,0 +1,202 @@
+"""The ICS importer: each calendar with a source URL is downloaded and its events upserted by UID.
+
+Runs as the ``import_ics_calendars`` background job (scheduled with SAQ's cron in production) and as
+``pydotorg events import-ics``. A download is bounded in time and size; a calendar whose file is unusable is
+reported and left as it was; inside a usable file, events that cannot be read are logged and skipped and the
+others are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from email.message import Message
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from pydotorg.db.models.events import Calendar, Event, EventLocation, OccurringRule, RecurringRule
+from pydotorg.lib.ical import IcsError, IcsEvent, format_duration, parse_calendar
+from pydotorg.lib.jobs import JobContext, job
+from pydotorg.lib.markup import MarkupType
+from pydotorg.server.cache import clear_response_cache
+from pydotorg.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportReport:
+    calendar: str
+    created: int = 0
+    updated: int = 0
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.calendar}: failed: {self.error}"
+        text = f"{self.calendar}: {self.created} created, {self.updated} updated, {len(self.skipped)} skipped"
+        return (
+            text
+            + "".join(f"\n  skipped {reason}" for reason in self.skipped)
+            + "".join(f"\n  warning: {warning}" for warning in self.warnings)
+        )
+
+
+async def fetch_ics(url: str, settings: Settings) -> tuple[bytes, str | None]:
+    """Download ``url`` with the configured timeout, refusing bodies over ``ics_max_bytes``."""
+    limit = settings.ics_max_bytes
+    try:
+        async with (
+            httpx.AsyncClient(timeout=settings.ics_timeout, follow_redirects=True) as client,
+            client.stream("GET", url, headers={"User-Agent": "python.org events importer"}) as response,
+        ):
+            if response.status_code != httpx.codes.OK:
+                raise IcsError(f"GET {url} answered {response.status_code}")
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise IcsError(f"the file is {int(declared):,} bytes; the limit is {limit:,}")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise IcsError(f"the file is larger than the limit of {limit:,} bytes")
+                chunks.append(chunk)
+            content_type = response.headers.get("Content-Type", "")
+    except httpx.HTTPError as exc:
+        raise IcsError(f"could not download {url}: {exc.__class__.__name__}: {exc}") from exc
+    message = Message()
+    message["Content-Type"] = content_type or "text/calendar"
+    charset = message.get_param("charset")
+    return b"".join(chunks), str(charset) if isinstance(charset, str) else None
+
+
+async def _venue(session: AsyncSession, calendar: Calendar, name: str, cache: dict[str, EventLocation]) -> Any:
+    if not name:
+        return None
+    if name not in cache:
+        query = select(EventLocation).where(EventLocation.calendar_id == calendar.id, EventLocation.name == name)
+        found = (await session.execute(query)).scalars().first()
+        if found is None:
+            found = EventLocation(calendar_id=calendar.id, name=name)
+            session.add(found)
+            await session.flush()
+        cache[name] = found
+    return cache[name]
+
+
+async def _upsert(session: AsyncSession, calendar: Calendar, item: IcsEvent, venues: dict[str, EventLocation]) -> bool:
+    """Write one parsed event; returns whether it was new."""
+    query = (
+        select(Event)
+        .where(Event.calendar_id == calendar.id, Event.uid == item.uid)
+        .options(selectinload(Event.occurring_rule), selectinload(Event.recurring_rules))
+    )
+    event = (await session.execute(query)).scalars().first()
+    created = event is None
+    if event is None:
+        event = Event(calendar_id=calendar.id, uid=item.uid, occurring_rule=None, recurring_rules=[])
+        session.add(event)
+    event.title = item.title
+    event.description = item.description
+    event.description_markup_type = MarkupType.HTML.value
+    venue = await _venue(session, calendar, item.location, venues)
+    event.venue_id = venue.id if venue is not None else None
+    if item.recurrence is None:
+        rule = event.occurring_rule or OccurringRule()
+        rule.dt_start, rule.dt_end, rule.all_day = item.start, item.end, item.all_day
+        event.occurring_rule = rule
+        event.recurring_rules = []
+    else:
+        event.occurring_rule = None
+        event.recurring_rules = [
+            RecurringRule(
+                begin=item.start,
+                finish=item.recurrence.until,
+                duration=format_duration(item.end - item.start) if item.end > item.start else "15 min",
+                interval=item.recurrence.interval,
+                frequency=item.recurrence.frequency,
+                all_day=item.all_day,
+            )
+        ]
+    await session.flush()
+    return created
+
+
+async def import_calendar_data(
+    session: AsyncSession, calendar: Calendar, data: bytes, charset: str | None = None
+) -> ImportReport:
+    """Upsert the events of one ICS file into ``calendar`` (committed together; nothing on a bad file)."""
+    report = ImportReport(calendar=calendar.slug)
+    try:
+        parsed = parse_calendar(data, charset)
+    except IcsError as exc:
+        report.error = str(exc)
+        return report
+    report.skipped, report.warnings = parsed.errors, parsed.warnings
+    venues: dict[str, EventLocation] = {}
+    seen: set[str] = set()
+    for item in parsed.events:
+        if item.uid in seen:
+            report.skipped.append(f"{item.uid}: the UID appears twice in the file; the first one was kept")
+            continue
+        seen.add(item.uid)
+        if await _upsert(session, calendar, item, venues):
+            report.created += 1
+        else:
+            report.updated += 1
+    await session.commit()
+    for reason in report.skipped:
+        logger.warning("ICS import %s: skipped %s", calendar.slug, reason)
+    return report
+
+
+async def import_calendar(session: AsyncSession, calendar: Calendar, settings: Settings) -> ImportReport:
+    """Django's ``Calendar.import_events``: download the calendar's URL and import it."""
+    if not calendar.url:
+        return ImportReport(calendar=calendar.slug, error="the calendar has no ICS URL")
+    try:
+        data, charset = await fetch_ics(calendar.url, settings)
+    except IcsError as exc:
+        return ImportReport(calendar=calendar.slug, error=str(exc))
+    return await import_calendar_data(session, calendar, data, charset)
+
+
+async def import_all(
+    session_factory: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    settings: Settings,
+    slug: str | None = None,
+) -> list[ImportReport]:
+    async with session_factory() as session:
+        query = select(Calendar).where(Calendar.url.is_not(None), Calendar.url != "").order_by(Calendar.slug)
+        if slug is not None:
+            query = select(Calendar).where(Calendar.slug == slug)
+        calendars = (await session.execute(query)).scalars().all()
+    if slug is not None and not calendars:
+        return [ImportReport(calendar=slug, error="no calendar with that slug")]
+    reports = []
+    for calendar in calendars:
+        async with session_factory() as session:
+            report = await import_calendar(session, calendar, settings)
+        if report.error:
+            logger.error("ICS import %s failed: %s", calendar.slug, report.error)
+        else:
+            logger.info("ICS import %s", report.summary())
+        reports.append(report)
+    return reports
+
+
+@job("import_ics_calendars")
+async def import_ics_calendars(ctx: JobContext, *, slug: str | None = None, **_: Any) -> list[str]:
+    reports = await import_all(ctx.session_factory, ctx.settings, slug)
+    if any(r.created or r.updated for r in reports):
+        await clear_response_cache(ctx.stores)
+    return [report.summary() for report in reports]
