@@ -24,6 +24,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy import Boolean, String, Text, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 from wtforms import ValidationError
 
 from pydotorg.db.base import ContentManageable
@@ -497,7 +498,9 @@ class AdminController(Controller):
         return await self._form_page(request, admin, db_session, None)
 
     async def _object(self, admin: ModelAdmin, db_session: AsyncSession, pk: int) -> Any:
-        obj = await db_session.get(admin.model, pk)
+        # many-to-many fields are edited on the page: load them with the row (relationships may be lazy="raise")
+        options = [selectinload(getattr(admin.model, m2m.relationship)) for m2m in admin.many_to_many.values()]
+        obj = await db_session.get(admin.model, pk, options=options)
         if obj is None:
             raise NotFoundException()
         return obj
