@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import pydotorg.domain.downloads.jobs
 import pydotorg.domain.events.importer
+import pydotorg.domain.jobs.jobs
 import pydotorg.domain.pages.jobs
 import pydotorg.lib.mail  # noqa: F401
 from pydotorg.lib.jobs import JobContext, saq_tasks
@@ -24,6 +25,8 @@ QUEUE_NAME = "default"
 #: Periodic jobs run by the SAQ worker: job name -> the setting holding its cron schedule.
 PERIODIC_JOBS = {
     "import_ics_calendars": "ics_import_cron",
+    "expire_jobs": "jobs_expire_cron",
+    "jobs_monthly_report": "jobs_report_cron",
 }
 
 

@@ -15,6 +15,7 @@ from pydotorg.domain.boxes.controllers import box_detail
 from pydotorg.domain.downloads.controllers import DownloadsController
 from pydotorg.domain.downloads.docs import DocsController
 from pydotorg.domain.events.controllers import EventsController
+from pydotorg.domain.jobs.controllers import JobsController
 from pydotorg.domain.pages.controllers import RootController, TextController
 from pydotorg.domain.users.accounts import AccountController
 from pydotorg.domain.users.controllers import MembershipController, UserController
@@ -30,6 +31,7 @@ HTML_ROUTES: list[ControllerRouterHandler] = [
     AdminController,
     DocsController,
     EventsController,
+    JobsController,
 ]
 
 #: Sections that expose resources on /api/v1/ and /api/v2/ (each module registers them on import).
@@ -48,6 +50,7 @@ ADMIN_MODULES = [
     "pydotorg.domain.redirects.admin",
     "pydotorg.domain.downloads.admin",
     "pydotorg.domain.events.admin",
+    "pydotorg.domain.jobs.admin",
 ]
 
 #: Documents without the layout.

@@ -1,0 +1,103 @@
+"""Background and periodic jobs of the job board: cache purges after moderation, expiry, the monthly report."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from pydotorg.db.base import utcnow
+from pydotorg.db.models.jobs import Job, JobStatus
+from pydotorg.lib.jobs import JobContext, job
+from pydotorg.lib.mail import queue_mail
+from pydotorg.lib.purge import PurgeClient
+from pydotorg.server.cache import clear_response_cache
+
+
+@job("jobs_changed")
+async def jobs_changed(ctx: JobContext, *, job_id: int | None = None, **_: Any) -> list[str]:
+    """Django's post-save purge of the job, the list and the feed (for every moderation change here, since each
+    one changes what is listed)."""
+    await clear_response_cache(ctx.stores)
+    purge = PurgeClient(ctx.settings)
+    for path in ([f"/jobs/{job_id}/"] if job_id else []) + ["/jobs/", "/jobs/feed/rss/"]:
+        await purge.purge_url(path)
+    return purge.purged
+
+
+@job("expire_jobs")
+async def expire_jobs(ctx: JobContext, **_: Any) -> int:
+    """Django's ``expire_jobs``: approved jobs whose expiry is ``job_threshold_days`` in the past become expired.
+    (They already left the public lists at their expiry date; this tidies the status.)"""
+    cutoff = utcnow() - datetime.timedelta(days=ctx.settings.job_threshold_days)
+    async with ctx.session_factory() as session:
+        result = await session.execute(
+            update(Job)
+            .where(Job.status == JobStatus.APPROVED, Job.expires <= cutoff)
+            .values(status=JobStatus.EXPIRED, updated=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        await clear_response_cache(ctx.stores)
+    return count
+
+
+def _month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    start = datetime.datetime(year, month, 1, tzinfo=datetime.UTC)
+    following = datetime.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=datetime.UTC)
+    return start, following
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+async def monthly_counts(ctx: JobContext, year: int, month: int) -> Counter[str]:
+    """Jobs created in that month of that year, by status (Django matched the month number in any year)."""
+    start, end = _month_bounds(year, month)
+    async with ctx.session_factory() as session:
+        rows = await session.execute(
+            select(Job.status, func.count()).where(Job.created >= start, Job.created < end).group_by(Job.status)
+        )
+        return Counter({str(status): int(count) for status, count in rows.all()})
+
+
+@job("jobs_monthly_report")
+async def jobs_monthly_report(ctx: JobContext, *, today: str | None = None, **_: Any) -> dict[str, Any]:
+    """Django's ``jobs_monthly_report`` (scheduled on the 27th): per-status counts for this month and the last."""
+    day = datetime.date.fromisoformat(today) if today else utcnow().date()
+    this = (day.year, day.month)
+    last = previous_month(*this)
+    current, previous = await monthly_counts(ctx, *this), await monthly_counts(ctx, *last)
+    statuses = [status.value for status in JobStatus]
+    await queue_mail(
+        _mail_queue(ctx),
+        "jobs_monthly_report",
+        list(ctx.settings.jobs_report_to),
+        from_email=ctx.settings.job_from_email,
+        this_month=datetime.date(*this, 1),
+        last_month=datetime.date(*last, 1),
+        rows=[(status, current[status], previous[status]) for status in statuses],
+        total=(sum(current.values()), sum(previous.values())),
+    )
+    return {"current": dict(current), "previous": dict(previous)}
+
+
+class _DirectQueue:
+    """Inside a job, further mail is sent by calling the mail job directly (no second queue hop)."""
+
+    def __init__(self, ctx: JobContext) -> None:
+        self.ctx = ctx
+
+    async def enqueue(self, name: str, **kwargs: Any) -> None:
+        from pydotorg.lib.jobs import get_job
+
+        await get_job(name)(self.ctx, **kwargs)
+
+
+def _mail_queue(ctx: JobContext) -> _DirectQueue:
+    return _DirectQueue(ctx)

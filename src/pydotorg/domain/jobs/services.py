@@ -1,0 +1,254 @@
+"""Job board rules: who may see and change a job, the moderation transitions and the mail each one sends.
+
+Every change is committed first; mail and cache purges are queued as background jobs afterwards, so a failed
+transaction sends nothing (Django sent the comment mail before the comment was saved).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import ClientException
+from litestar.status_codes import HTTP_409_CONFLICT
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from pydotorg.db.base import utcnow
+from pydotorg.db.models.jobs import (
+    EDITABLE_STATUSES,
+    JOB_LIFETIME_DAYS,
+    Job,
+    JobCategory,
+    JobStatus,
+    JobType,
+    job_job_types,
+)
+from pydotorg.db.models.users import User
+from pydotorg.domain.users.auth import CurrentUser, groups_of
+from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
+from pydotorg.lib.mail import queue_mail
+
+#: Moderation actions and the statuses each may start from.
+TRANSITIONS: dict[str, tuple[JobStatus, frozenset[JobStatus]]] = {
+    "approve": (JobStatus.APPROVED, frozenset({JobStatus.REVIEW, JobStatus.REJECTED, JobStatus.EXPIRED})),
+    "reject": (JobStatus.REJECTED, frozenset({JobStatus.REVIEW, JobStatus.APPROVED})),
+    "remove": (
+        JobStatus.REMOVED,
+        frozenset({JobStatus.DRAFT, JobStatus.REVIEW, JobStatus.APPROVED, JobStatus.REJECTED, JobStatus.EXPIRED}),
+    ),
+    "archive": (JobStatus.ARCHIVED, frozenset({JobStatus.APPROVED, JobStatus.EXPIRED})),
+}
+REVIEW_WINDOW_DAYS = 120
+
+
+class WrongStateError(ClientException):
+    status_code = HTTP_409_CONFLICT
+
+
+async def is_board_admin(connection: ASGIConnection[Any, Any, Any, Any], user: CurrentUser | None) -> bool:
+    """Django's "jobs board admin": staff, superusers and the "Job Board Admin" group."""
+    if user is None or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return JOB_BOARD_ADMIN_GROUP in await groups_of(connection, user)
+
+
+# -- queries ----------------------------------------------------------------------------------------------------------
+def job_options() -> list[Any]:
+    return [selectinload(Job.category), selectinload(Job.job_types)]
+
+
+def visible(now: datetime.datetime | None = None) -> Any:
+    """Django's ``JobQuerySet.visible``: approved and not past its expiry."""
+    return (Job.status == JobStatus.APPROVED) & (Job.expires >= (now or utcnow()))
+
+
+def visible_jobs() -> Select[tuple[Job]]:
+    return select(Job).where(visible()).options(*job_options()).order_by(Job.created.desc(), Job.id.desc())
+
+
+def review_queue() -> Select[tuple[Job]]:
+    cutoff = utcnow() - datetime.timedelta(days=REVIEW_WINDOW_DAYS)
+    return (
+        select(Job)
+        .where(Job.status == JobStatus.REVIEW, Job.created >= cutoff)
+        .options(*job_options())
+        .order_by(Job.created, Job.id)
+    )
+
+
+def moderation_list(q: str | None) -> Select[tuple[Job]]:
+    query = select(Job).where(Job.status != JobStatus.REVIEW).options(*job_options())
+    if q:
+        query = query.where(func.lower(Job.job_title).contains(q.lower()))
+    return query.order_by(Job.created.desc(), Job.id.desc())
+
+
+async def active_types(session: AsyncSession, *, with_jobs: bool = False) -> list[JobType]:
+    query = select(JobType).where(JobType.active.is_(True)).order_by(JobType.name)
+    if with_jobs:
+        with_visible = select(job_job_types.c.jobtype_id).join(Job, Job.id == job_job_types.c.job_id).where(visible())
+        query = query.where(JobType.id.in_(with_visible))
+    return list((await session.execute(query)).scalars().all())
+
+
+async def active_categories(session: AsyncSession, *, with_jobs: bool = False) -> list[JobCategory]:
+    query = select(JobCategory).where(JobCategory.active.is_(True)).order_by(JobCategory.name)
+    if with_jobs:
+        query = query.where(JobCategory.id.in_(select(Job.category_id).where(visible())))
+    return list((await session.execute(query)).scalars().all())
+
+
+async def locations(session: AsyncSession) -> list[tuple[str, str, str]]:
+    """Distinct (country, city, location slug) of visible jobs."""
+    query = select(distinct(Job.country), Job.city, Job.location_slug).where(visible()).order_by(Job.country, Job.city)
+    return [(row[0], row[1], row[2]) for row in (await session.execute(query)).all()]
+
+
+async def sidebar(
+    connection: ASGIConnection[Any, Any, Any, Any], session: AsyncSession, user: CurrentUser | None
+) -> dict[str, Any]:
+    """What every jobs page shows (Django's ``JobMixin`` context)."""
+    count = (await session.execute(select(func.count()).select_from(Job).where(visible()))).scalar_one()
+    return {
+        "jobs_count": count,
+        "active_types": await active_types(session, with_jobs=True),
+        "active_categories": await active_categories(session, with_jobs=True),
+        "active_locations": await locations(session),
+        "jobs_board_admin": await is_board_admin(connection, user),
+    }
+
+
+async def get_job(session: AsyncSession, pk: int) -> Job | None:
+    query = select(Job).where(Job.id == pk).options(*job_options(), selectinload(Job.review_comments))
+    return (await session.execute(query)).scalars().first()
+
+
+def can_view(job: Job, user: CurrentUser | None, admin: bool) -> bool:
+    if admin or job.is_visible:
+        return True
+    return user is not None and job.creator_id == user.id
+
+
+def can_edit(job: Job, user: CurrentUser | None, admin: bool) -> bool:
+    """The creator while the job is not approved (Django's ``editable()`` queryset), or an admin."""
+    if admin:
+        return True
+    return user is not None and job.creator_id == user.id and job.status != JobStatus.APPROVED
+
+
+def can_preview(job: Job, user: CurrentUser | None, admin: bool) -> bool:
+    if admin:
+        return True
+    return user is not None and job.creator_id == user.id and job.status in EDITABLE_STATUSES
+
+
+# -- transitions --------------------------------------------------------------------------------------------------
+def moderate(job: Job, action: str) -> JobStatus:
+    """Apply a moderation action; raises 409 (and changes nothing) when the job is in the wrong state."""
+    target, allowed = TRANSITIONS[action]
+    if job.status not in allowed:
+        done = "archived" if action == "archive" else f"{action}d"
+        raise WrongStateError(f"A job that is {JobStatus(job.status).value} cannot be {done}.")
+    job.status = target
+    if target == JobStatus.APPROVED and (job.expires is None or job.expires < utcnow()):
+        job.expires = utcnow() + datetime.timedelta(days=JOB_LIFETIME_DAYS)
+    return target
+
+
+def submit_for_review(job: Job) -> bool:
+    """Django's ``Job.review()``: returns whether the status changed (only then is the team mailed)."""
+    if job.status not in EDITABLE_STATUSES:
+        raise WrongStateError("This job can no longer be submitted for review.")
+    changed = job.status != JobStatus.REVIEW
+    job.status = JobStatus.REVIEW
+    return changed
+
+
+# -- side effects (after commit) ------------------------------------------------------------------------------------
+def _site(app: Any) -> str:
+    return str(app.state.settings.site_url).rstrip("/")
+
+
+async def jobs_changed(app: Any, job: Job) -> None:
+    await app.state.jobs.enqueue("jobs_changed", job_id=job.id)
+
+
+async def mail_submitted(app: Any, job: Job) -> None:
+    settings = app.state.settings
+    await queue_mail(
+        app.state.jobs,
+        "job_submitted",
+        settings.jobs_email,
+        from_email=settings.job_from_email,
+        job=_job_context(job),
+        review_url=f"{_site(app)}/jobs/review/",
+        job_url=f"{_site(app)}/jobs/{job.id}/",
+    )
+
+
+async def mail_decision(app: Any, job: Job, status: JobStatus, reviewer: CurrentUser) -> None:
+    if status not in (JobStatus.APPROVED, JobStatus.REJECTED):
+        return
+    settings = app.state.settings
+    await queue_mail(
+        app.state.jobs,
+        "job_approved" if status == JobStatus.APPROVED else "job_rejected",
+        _recipients(job.email, settings.jobs_email),
+        from_email=settings.job_from_email,
+        job=_job_context(job),
+        reviewer=reviewer.username,
+        site=_site(app),
+        job_url=f"{_site(app)}/jobs/{job.id}/",
+    )
+
+
+async def mail_comment(app: Any, job: Job, comment: str, commenter: CurrentUser) -> None:
+    """Django's ``comment_was_posted``: the submitter hears about an admin's comment; the team about the
+    submitter's. A job whose creator was deleted is treated as commented on by an admin (Django crashed)."""
+    settings = app.state.settings
+    by_submitter = job.creator_id is not None and job.creator_id == commenter.id
+    template = "job_comment_admin" if by_submitter else "job_comment"
+    recipients = [settings.jobs_email] if by_submitter else _recipients(settings.jobs_email, job.email)
+    await queue_mail(
+        app.state.jobs,
+        template,
+        recipients,
+        from_email=settings.job_from_email,
+        job=_job_context(job),
+        comment=comment,
+        commenter=commenter.username,
+        job_url=f"{_site(app)}/jobs/{job.id}/",
+        site=_site(app),
+    )
+
+
+def _recipients(*addresses: str) -> list[str]:
+    found: list[str] = []
+    for address in addresses:
+        if address and address.lower() not in {a.lower() for a in found}:
+            found.append(address)
+    return found
+
+
+def _job_context(job: Job) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "display_name": job.display_name,
+        "job_title": job.job_title,
+        "company_name": job.company_name or "",
+        "location": job.display_location,
+        "email": job.email,
+        "status": job.status,
+        "expires": job.expires.strftime("%Y-%m-%d") if job.expires else "",
+    }
+
+
+async def creator_name(session: AsyncSession, job: Job) -> str:
+    if job.creator_id is None:
+        return "(deleted user)"
+    return str((await session.execute(select(User.username).where(User.id == job.creator_id))).scalar() or "")
