@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import email.policy
 import logging
 import secrets
 import smtplib
@@ -28,6 +29,9 @@ from pydotorg.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+#: Headers up to RFC 5322's 998 characters stay on one line: the standard library folds a long subject such as
+#: "Python Job Board: Review comment for: <title>" onto a continuation line, which readers see as a leading space.
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 MAIL_TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
 _env = Environment(
     loader=FileSystemLoader(MAIL_TEMPLATES),
@@ -48,7 +52,7 @@ class Mail:
     reply_to: str | None = None
 
     def to_message(self) -> EmailMessage:
-        message = EmailMessage()
+        message = EmailMessage(policy=MAIL_POLICY)
         message["From"] = self.from_email
         message["To"] = ", ".join(self.to)
         message["Subject"] = self.subject
