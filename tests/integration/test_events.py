@@ -144,6 +144,10 @@ async def test_events_homepage(client: AsyncTestClient[Litestar], cal: CalendarD
     assert "Upcoming 0" in upcoming and "Fortnightly meetup" in upcoming
     assert "Happening now" in html and "Running now" in html.split("Upcoming events", 1)[0]
     assert "Long gone" in rest or "Long gone" not in upcoming  # just-missed lists the two latest past events
+    # the homepage's "Upcoming Events" widget (Django's get_events_upcoming tag, five events)
+    home = await client.get("/")
+    widget = home.text.split("Upcoming Events", 1)[1].split("</ul>", 1)[0]
+    assert widget.count("<li>") == 5 and "/events/" in widget
 
 
 async def test_calendar_list_and_calendar_page(client: AsyncTestClient[Litestar], cal: CalendarData) -> None:

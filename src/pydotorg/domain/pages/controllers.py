@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.users import Membership
+from pydotorg.domain.events.queries import homepage_events
 from pydotorg.domain.users.auth import current_user
 from pydotorg.server.errors import json_error
 from pydotorg.server.security import FORM
@@ -35,8 +36,12 @@ class RootController(Controller):
     include_in_schema = False
 
     @get("/", name="home", cache=True)
-    async def home(self) -> Template:
-        return page("python/index.html")
+    async def home(self, db_session: AsyncSession) -> Template:
+        upcoming = [
+            {"start": when.start, "url": event.absolute_url, "title": event.title}
+            for event, when in await homepage_events(db_session, limit=5)
+        ]
+        return page("python/index.html", upcoming_events=upcoming)
 
     @get("/about/", name="about", cache=True)
     async def about(self) -> Template:
