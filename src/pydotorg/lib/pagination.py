@@ -1,12 +1,10 @@
 """Django-style page numbers for list pages: ``?page=N`` (or ``?page=last``), 404 for a page that does not exist.
 
-Queries are paginated in the database (a count and LIMIT/OFFSET); lists already in memory (events sorted by their
-next occurrence) are sliced.
+Queries are paginated in the database (a count and LIMIT/OFFSET).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -61,12 +59,6 @@ def page_number(raw: str | None, total: int, per_page: int) -> int:
     if number < 1 or number > pages:
         raise NotFoundException("That page contains no results.")
     return number
-
-
-def paginate_list(items: Sequence[T], raw_page: str | None, per_page: int) -> Page[T]:
-    number = page_number(raw_page, len(items), per_page)
-    start = (number - 1) * per_page
-    return Page(items=list(items[start : start + per_page]), number=number, per_page=per_page, total=len(items))
 
 
 async def paginate_query(session: AsyncSession, query: Select[Any], raw_page: str | None, per_page: int) -> Page[Any]:

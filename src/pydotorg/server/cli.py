@@ -43,7 +43,7 @@ def seed_command(app: Litestar, django_fixtures: Path | None, volume: str) -> No
                     from pydotorg.db.fixtures.volume import seed_volume
 
                     extra = await seed_volume(session)
-                    report.created["volume rows"] += extra.releases + extra.files + extra.pages + extra.users
+                    report.created["volume rows"] += extra.rows
                 await session.commit()
             return report, demo
         finally:

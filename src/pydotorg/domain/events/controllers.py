@@ -27,13 +27,15 @@ from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, value
 from pydotorg.lib.ical import IcsEvent, Recurrence, build_calendar
 from pydotorg.lib.mail import queue_mail
-from pydotorg.lib.pagination import paginate_list, paginate_query
+from pydotorg.lib.pagination import Page, page_number, paginate_query
 from pydotorg.server.security import FORM
 
 EVENTS_PER_PAGE = 6
 INDEX_PER_PAGE = 30
 EXPLORE_DAYS = (7, 30, 90, 365)
 FEED_SIZE = 50
+#: The events homepage lists this many upcoming events; each calendar's page lists them all, six per page.
+HOMEPAGE_EVENTS = 30
 NO_SLASH: dict[str, Any] = {"append_slash": False}
 CACHE_HEADERS = {"Cache-Control": "public, max-age=300", "Surrogate-Key": "pydotorg-app events"}
 
@@ -54,6 +56,24 @@ async def _calendar(db_session: AsyncSession, slug: str) -> Calendar:
     if calendar is None:
         raise NotFoundException("No calendar with that name.")
     return calendar
+
+
+async def _event_page(
+    db_session: AsyncSession,
+    request: Request[Any, Any, Any],
+    *,
+    past: bool = False,
+    moment: datetime.datetime | None = None,
+    **scope: Any,
+) -> Page[tuple[Event, Occurrence]]:
+    """A page of upcoming (or past) events, six per page, counted and cut in the database."""
+    moment = moment or utcnow()
+    condition = queries.until_datetime(moment) if past else queries.for_datetime(moment)
+    total = await queries.count(db_session, condition, **scope)
+    number = page_number(request.query_params.get("page"), total, EVENTS_PER_PAGE)
+    fetch = queries.past if past else queries.upcoming
+    rows = await fetch(db_session, moment, limit=number * EVENTS_PER_PAGE, **scope)
+    return Page(items=rows[(number - 1) * EVENTS_PER_PAGE :], number=number, per_page=EVENTS_PER_PAGE, total=total)
 
 
 def _base_url(request: Request[Any, Any, Any]) -> str:
@@ -104,8 +124,8 @@ class EventsController(Controller):
         now = utcnow()
         return _page(
             "index",
-            upcoming_events=await queries.upcoming(db_session, now),
-            events_just_missed=(await queries.past(db_session, now))[:2],
+            upcoming_events=await queries.upcoming(db_session, now, limit=HOMEPAGE_EVENTS),
+            events_just_missed=await queries.past(db_session, now, limit=2),
             events_now=(await queries.happening_now(db_session, now))[:2],
             calendars=(await db_session.execute(select(Calendar).order_by(Calendar.name))).scalars().all(),
         )
@@ -160,12 +180,11 @@ class EventsController(Controller):
         category = (await db_session.execute(query)).scalars().first()
         if category is None:
             raise NotFoundException("No such category in this calendar.")
-        found = await queries.upcoming(db_session, calendar_id=calendar.id, category_id=category.id)
         return _page(
             "event_list",
             calendar=calendar,
             heading=f"Upcoming events in “{category.name}”",
-            page=paginate_list(found, request.query_params.get("page"), EVENTS_PER_PAGE),
+            page=await _event_page(db_session, request, calendar_id=calendar.id, category_id=category.id),
             category=category,
         )
 
@@ -185,12 +204,11 @@ class EventsController(Controller):
         location = await db_session.get(EventLocation, pk)
         if location is None or location.calendar_id not in (None, calendar.id):
             raise NotFoundException("No such location in this calendar.")
-        found = await queries.upcoming(db_session, calendar_id=calendar.id, venue_id=location.id)
         return _page(
             "event_list",
             calendar=calendar,
             heading=f"Upcoming events at {location.name}",
-            page=paginate_list(found, request.query_params.get("page"), EVENTS_PER_PAGE),
+            page=await _event_page(db_session, request, calendar_id=calendar.id, venue_id=location.id),
             location=location,
         )
 
@@ -211,12 +229,11 @@ class EventsController(Controller):
             moment = datetime.datetime(year, month, day, tzinfo=datetime.UTC)
         except ValueError:
             raise NotFoundException(f"{year:04d}-{month:02d}-{day:02d} is not a date.") from None
-        found = await queries.upcoming(db_session, moment, calendar_id=calendar.id)
         return _page(
             "event_list",
             calendar=calendar,
             heading=f"Events from {moment:%d %B %Y}",
-            page=paginate_list(found, request.query_params.get("page"), EVENTS_PER_PAGE),
+            page=await _event_page(db_session, request, moment=moment, calendar_id=calendar.id),
         )
 
     @get("/{cal:str}/{pk:int}/", name="events:event_detail", cache=True)
@@ -257,12 +274,11 @@ class EventsController(Controller):
     @get("/{cal:str}/past/", name="events:event_list_past", cache=True)
     async def past(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
         calendar = await _calendar(db_session, cal)
-        found = await queries.past(db_session, calendar_id=calendar.id)
         return _page(
             "event_list",
             calendar=calendar,
             heading="Past events",
-            page=paginate_list(found, request.query_params.get("page"), EVENTS_PER_PAGE),
+            page=await _event_page(db_session, request, past=True, calendar_id=calendar.id),
             is_past_list=True,
         )
 
@@ -270,17 +286,16 @@ class EventsController(Controller):
     async def calendar_page(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
         calendar = await _calendar(db_session, cal)
         now = utcnow()
-        found = await queries.upcoming(db_session, now, calendar_id=calendar.id)
-        featured = next(((e, w) for e, w in found if e.featured), None)
+        featured = await queries.upcoming(db_session, now, limit=1, calendar_id=calendar.id, featured=True)
         categories = (await db_session.execute(queries.categories_query(calendar.id).limit(10))).scalars().all()
         locations = (await db_session.execute(queries.locations_query(calendar.id).limit(10))).scalars().all()
         return _page(
             "event_list",
             calendar=calendar,
             heading=f"Upcoming events: {calendar.name}",
-            page=paginate_list(found, request.query_params.get("page"), EVENTS_PER_PAGE),
-            featured=featured,
-            events_today=(await queries.past(db_session, now, calendar_id=calendar.id))[:2],
+            page=await _event_page(db_session, request, moment=now, calendar_id=calendar.id),
+            featured=featured[0] if featured else None,
+            events_today=await queries.past(db_session, now, limit=2, calendar_id=calendar.id),
             categories=categories,
             locations=locations,
             is_calendar_home=True,
@@ -323,7 +338,7 @@ class EventsController(Controller):
         self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession, *, atom: bool
     ) -> Response[bytes]:
         calendar = await _calendar(db_session, cal)
-        found = (await queries.upcoming(db_session, calendar_id=calendar.id))[:FEED_SIZE]
+        found = await queries.upcoming(db_session, limit=FEED_SIZE, calendar_id=calendar.id)
         base = _base_url(request)
         feed = Feed(
             title=f"{calendar.name}: upcoming events",

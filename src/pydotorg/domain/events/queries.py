@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -110,13 +110,13 @@ def happening_at(event: Event, moment: datetime.datetime) -> bool:
 
 
 def _scope(
-    query: Select[tuple[Event]],
+    query: Select[Any],
     *,
     calendar_id: int | None = None,
     category_id: int | None = None,
     venue_id: int | None = None,
     featured: bool | None = None,
-) -> Select[tuple[Event]]:
+) -> Select[Any]:
     if calendar_id is not None:
         query = query.where(Event.calendar_id == calendar_id)
     if category_id is not None:
@@ -128,30 +128,71 @@ def _scope(
     return query
 
 
-async def upcoming(
-    session: AsyncSession, moment: datetime.datetime | None = None, **scope: Any
+async def _merged(
+    session: AsyncSession,
+    single: Select[tuple[Event]],
+    recurring: Select[tuple[Event]],
+    when: Any,
+    *,
+    limit: int | None,
+    newest_first: bool,
 ) -> list[tuple[Event, Occurrence]]:
-    """Events still to come after ``moment`` (default now), soonest first, each with its next occurrence."""
+    """Events with a single occurrence come from SQL already ordered (and limited); the few with recurring rules
+    are timed with dateutil; the two are merged and cut to ``limit``."""
+    if limit is not None:
+        single = single.limit(limit)
+    found: dict[int, tuple[Event, Occurrence]] = {}
+    for query in (single, recurring):
+        for event in (await session.execute(query)).scalars().unique():
+            occurrence = when(event)
+            if occurrence is not None and event.id not in found:
+                found[event.id] = (event, occurrence)
+    ordered = sorted(found.values(), key=lambda pair: (pair[1].start, pair[0].id), reverse=newest_first)
+    return ordered if limit is None else ordered[:limit]
+
+
+async def upcoming(
+    session: AsyncSession, moment: datetime.datetime | None = None, *, limit: int | None = None, **scope: Any
+) -> list[tuple[Event, Occurrence]]:
+    """Django's ``for_datetime(moment)`` (default now), soonest first, each with the occurrence it is listed by."""
     moment = moment or utcnow()
-    query = _scope(events_query().where(for_datetime(moment)), **scope)
-    rows = (await session.execute(query)).scalars().unique().all()
-    timed = [(event, next_or_previous_time(event, moment)) for event in rows]
-    found = [(event, when) for event, when in timed if when is not None]
-    found.sort(key=lambda pair: (pair[1].start, pair[0].id))
-    return found
+    single = (
+        _scope(events_query(), **scope)
+        .join(OccurringRule, OccurringRule.event_id == Event.id)
+        .where(OccurringRule.dt_start > moment)
+        .order_by(OccurringRule.dt_start, Event.id)
+    )
+    recurring = _scope(events_query(), **scope).where(Event.recurring_rules.any(RecurringRule.finish > moment))
+    return await _merged(
+        session,
+        single,
+        recurring,
+        lambda event: next_or_previous_time(event, moment),
+        limit=limit,
+        newest_first=False,
+    )
 
 
 async def past(
-    session: AsyncSession, moment: datetime.datetime | None = None, **scope: Any
+    session: AsyncSession, moment: datetime.datetime | None = None, *, limit: int | None = None, **scope: Any
 ) -> list[tuple[Event, Occurrence]]:
-    """Events that happened before ``moment``, the most recent first."""
+    """Django's ``until_datetime(moment)``, the most recent first."""
     moment = moment or utcnow()
-    query = _scope(events_query().where(until_datetime(moment)), **scope)
-    rows = (await session.execute(query)).scalars().unique().all()
-    timed = [(event, previous_time(event, moment)) for event in rows]
-    found = [(event, when) for event, when in timed if when is not None and when.end < moment]
-    found.sort(key=lambda pair: (pair[1].start, pair[0].id), reverse=True)
-    return found
+    single = (
+        _scope(events_query(), **scope)
+        .join(OccurringRule, OccurringRule.event_id == Event.id)
+        .where(OccurringRule.dt_end < moment)
+        .order_by(OccurringRule.dt_start.desc(), Event.id.desc())
+    )
+    recurring = _scope(events_query(), **scope).where(Event.recurring_rules.any(RecurringRule.begin < moment))
+    return await _merged(
+        session, single, recurring, lambda event: previous_time(event, moment), limit=limit, newest_first=True
+    )
+
+
+async def count(session: AsyncSession, condition: Any, **scope: Any) -> int:
+    query = _scope(select(Event.id).where(condition), **scope)
+    return int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
 
 
 async def happening_now(
