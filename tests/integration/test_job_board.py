@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select
 
 from pydotorg.db.base import utcnow
 from pydotorg.db.models import Job, JobCategory, JobReviewComment, JobType
-from pydotorg.db.models.users import Group, user_groups
+from pydotorg.db.models.users import Group, Permission, User, user_groups
 from pydotorg.domain.users.cli import ensure_auth_data
 from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
 from pydotorg.lib.jobs import JobContext, get_job
@@ -233,15 +233,25 @@ async def test_who_sees_and_changes_what(client: AsyncTestClient[Litestar], app:
     assert (await client.get(url)).status_code == 200  # admins see every job
     await post_form(client, "/jobs/moderate/", {"job_id": str(job_id), "action": "remove"})
     assert await status_of(app, job_id) == "removed"
-    # staff count as job board admins too
-    staff = f"staff{board.tag}"
+    # staff count as job board admins too, and so does the (in Django unused) can_moderate_jobs permission
+    staff, granted = f"staff{board.tag}", f"granted{board.tag}"
     await make_user(app, staff, is_staff=True)
+    granted_id = await make_user(app, granted)
     try:
         await as_user(client, staff)
         assert (await client.get("/jobs/review/")).status_code == 200
         assert (await client.get(url)).status_code == 200
+        async with app.state.db_config.get_session() as session:
+            perm = (
+                await session.execute(select(Permission).where(Permission.codename == "can_moderate_jobs"))
+            ).scalar_one()
+            (await session.get_one(User, granted_id)).user_permissions = [perm]
+            await session.commit()
+        await as_user(client, granted)
+        assert (await client.get("/jobs/moderate/")).status_code == 200
     finally:
         await delete_user(app, staff)
+        await delete_user(app, granted)
 
 
 async def test_edit_rules_and_next(client: AsyncTestClient[Litestar], app: Litestar, board: Board) -> None:
@@ -504,6 +514,8 @@ async def test_expire_and_monthly_report(app: Litestar, board: Board, seeded_set
         ids = (long_ago.id, recent.id)
     ctx = JobContext(settings=seeded_settings, session_factory=app.state.db_config.get_session, stores=app.stores)
     assert await get_job("expire_jobs")(ctx) >= 1
+    # moderation changes purge the job, the list and the feed (Django purged on approval)
+    assert await get_job("jobs_changed")(ctx, job_id=ids[0]) == [f"/jobs/{ids[0]}/", "/jobs/", "/jobs/feed/rss/"]
     assert await status_of(app, ids[0]) == "expired"
     assert await status_of(app, ids[1]) == "approved"
 

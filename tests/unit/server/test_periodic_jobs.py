@@ -12,11 +12,15 @@ from pydotorg.settings import Settings
 def test_periodic_jobs_are_registered_and_scheduled() -> None:
     settings = Settings(env="test", jobs_report_cron="0 7 27 * *", ics_import_cron="*/30 * * * *")
     cron_jobs = periodic_jobs(settings, saq_tasks())
-    assert {job.function.__name__ for job in cron_jobs} == set(PERIODIC_JOBS) == {
-        "import_ics_calendars",
-        "expire_jobs",
-        "jobs_monthly_report",
-    }
+    assert (
+        {job.function.__name__ for job in cron_jobs}
+        == set(PERIODIC_JOBS)
+        == {
+            "import_ics_calendars",
+            "expire_jobs",
+            "jobs_monthly_report",
+        }
+    )
     for job in cron_jobs:
         assert job.function.__name__ in REGISTRY
         assert croniter.is_valid(job.cron)

@@ -27,7 +27,7 @@ from pydotorg.db.models.jobs import (
     job_job_types,
 )
 from pydotorg.db.models.users import User
-from pydotorg.domain.users.auth import CurrentUser, groups_of
+from pydotorg.domain.users.auth import CurrentUser, groups_of, has_perm
 from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
 from pydotorg.lib.mail import queue_mail
 
@@ -42,6 +42,7 @@ TRANSITIONS: dict[str, tuple[JobStatus, frozenset[JobStatus]]] = {
     "archive": (JobStatus.ARCHIVED, frozenset({JobStatus.APPROVED, JobStatus.EXPIRED})),
 }
 REVIEW_WINDOW_DAYS = 120
+MODERATE_PERMISSION = "jobs.can_moderate_jobs"
 
 
 class WrongStateError(ClientException):
@@ -49,12 +50,15 @@ class WrongStateError(ClientException):
 
 
 async def is_board_admin(connection: ASGIConnection[Any, Any, Any, Any], user: CurrentUser | None) -> bool:
-    """Django's "jobs board admin": staff, superusers and the "Job Board Admin" group."""
+    """Django's "jobs board admin": staff, superusers and the "Job Board Admin" group; also anyone granted the
+    ``jobs.can_moderate_jobs`` permission (Django defined it but never checked it)."""
     if user is None or not user.is_active:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return JOB_BOARD_ADMIN_GROUP in await groups_of(connection, user)
+    if JOB_BOARD_ADMIN_GROUP in await groups_of(connection, user):
+        return True
+    return await has_perm(connection, user, MODERATE_PERMISSION)
 
 
 # -- queries ----------------------------------------------------------------------------------------------------------
