@@ -43,6 +43,7 @@ PAGES: list[tuple[str, str]] = [
     ("downloads", "/downloads/"),
     ("release page", "/downloads/release/python-3150/"),
     ("events", "/events/"),
+    ("events calendar", "/events/python-events/"),
     ("jobs", "/jobs/"),
     ("blogs", "/blogs/"),
     ("success stories", "/success-stories/"),

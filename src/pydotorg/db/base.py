@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from advanced_alchemy.base import BigIntBase
 from advanced_alchemy.types import DateTimeUTC
 from advanced_alchemy.utils.text import slugify
-from sqlalchemy import ForeignKey, String, Text, event, inspect
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, declarative_mixin, declared_attr, mapped_column
 
 from pydotorg.lib import markup
@@ -25,6 +25,7 @@ __all__ = (
     "ContentManageable",
     "MarkupSpec",
     "NameSlug",
+    "association_table",
     "markup_rendered_column",
     "markup_type_column",
     "utcnow",
@@ -49,6 +50,22 @@ class MarkupSpec:
 
     trusted: bool = False
     escape_html: bool = False
+
+
+def association_table(name: str, left: tuple[str, str], right: tuple[str, str]) -> Table:
+    """A Django many-to-many table: its own ``id``, one indexed foreign key per side, each pair once.
+
+    ``left`` and ``right`` are (column, referenced table) pairs, e.g. ``("event_id", "events_event")``.
+    """
+    (left_column, left_table), (right_column, right_table) = left, right
+    return Table(
+        name,
+        Base.metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(left_column, ForeignKey(f"{left_table}.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column(right_column, ForeignKey(f"{right_table}.id", ondelete="CASCADE"), nullable=False, index=True),
+        UniqueConstraint(left_column, right_column, name=f"uq_{name}"),
+    )
 
 
 def markup_type_column(default: str) -> Mapped[str]:

@@ -18,16 +18,12 @@ from dateutil import rrule
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Column,
     Date,
     ForeignKey,
-    Integer,
     Interval,
     SmallInteger,
     String,
-    Table,
     Text,
-    UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,6 +33,7 @@ from pydotorg.db.base import (
     ContentManageable,
     MarkupSpec,
     NameSlug,
+    association_table,
     markup_rendered_column,
     markup_type_column,
     utcnow,
@@ -135,13 +132,8 @@ class EventLocation(Base):
         return self.name
 
 
-event_categories = Table(
-    "events_event_categories",
-    Base.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("event_id", ForeignKey("events_event.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("eventcategory_id", ForeignKey("events_eventcategory.id", ondelete="CASCADE"), nullable=False, index=True),
-    UniqueConstraint("event_id", "eventcategory_id", name="uq_events_event_categories"),
+event_categories = association_table(
+    "events_event_categories", ("event_id", "events_event"), ("eventcategory_id", "events_eventcategory")
 )
 
 

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from advanced_alchemy.types import DateTimeUTC
 from advanced_alchemy.utils.text import slugify
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pydotorg.db.base import (
@@ -16,6 +16,7 @@ from pydotorg.db.base import (
     ContentManageable,
     MarkupSpec,
     NameSlug,
+    association_table,
     markup_rendered_column,
     markup_type_column,
     utcnow,
@@ -57,14 +58,7 @@ class JobCategory(NameSlug, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
 
 
-job_job_types = Table(
-    "jobs_job_job_types",
-    Base.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("job_id", ForeignKey("jobs_job.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("jobtype_id", ForeignKey("jobs_jobtype.id", ondelete="CASCADE"), nullable=False, index=True),
-    UniqueConstraint("job_id", "jobtype_id", name="uq_jobs_job_job_types"),
-)
+job_job_types = association_table("jobs_job_job_types", ("job_id", "jobs_job"), ("jobtype_id", "jobs_jobtype"))
 
 
 class Job(ContentManageable, Base):

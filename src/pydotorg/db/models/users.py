@@ -13,11 +13,11 @@ import secrets
 from typing import ClassVar
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, SmallInteger, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy import func as sa_func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, MarkupSpec, markup_rendered_column, markup_type_column, utcnow
+from pydotorg.db.base import Base, MarkupSpec, association_table, markup_rendered_column, markup_type_column, utcnow
 
 #: Django's ``ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS`` (allauth default).
 EMAIL_CONFIRMATION_DAYS = 3
@@ -36,31 +36,12 @@ class EmailPrivacy(enum.IntEnum):
     NEVER = 2
 
 
-user_groups = Table(
-    "users_user_groups",
-    Base.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", ForeignKey("users_user.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("group_id", ForeignKey("auth_group.id", ondelete="CASCADE"), nullable=False, index=True),
-    UniqueConstraint("user_id", "group_id", name="uq_users_user_groups"),
+user_groups = association_table("users_user_groups", ("user_id", "users_user"), ("group_id", "auth_group"))
+user_permissions = association_table(
+    "users_user_user_permissions", ("user_id", "users_user"), ("permission_id", "auth_permission")
 )
-
-user_permissions = Table(
-    "users_user_user_permissions",
-    Base.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", ForeignKey("users_user.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("permission_id", ForeignKey("auth_permission.id", ondelete="CASCADE"), nullable=False, index=True),
-    UniqueConstraint("user_id", "permission_id", name="uq_users_user_user_permissions"),
-)
-
-group_permissions = Table(
-    "auth_group_permissions",
-    Base.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("group_id", ForeignKey("auth_group.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("permission_id", ForeignKey("auth_permission.id", ondelete="CASCADE"), nullable=False, index=True),
-    UniqueConstraint("group_id", "permission_id", name="uq_auth_group_permissions"),
+group_permissions = association_table(
+    "auth_group_permissions", ("group_id", "auth_group"), ("permission_id", "auth_permission")
 )
 
 

@@ -51,37 +51,26 @@ def _moderation(action: str) -> Any:
     return handler
 
 
-register(
-    ModelAdmin(
-        model=JobType,
-        app_label="jobs",
-        model_name="jobtype",
-        verbose_name="job type",
-        verbose_name_plural="job types",
-        list_display=["name", "slug", "active"],
-        search_fields=["name", "slug"],
-        list_filter=["active"],
-        ordering="name",
-        fields=["name", "slug", "active"],
-        after_save=jobs_saved,
+for vocabulary, model_name, singular, plural in (
+    (JobType, "jobtype", "job type", "job types"),
+    (JobCategory, "jobcategory", "job category", "job categories"),
+):
+    register(
+        ModelAdmin(
+            model=vocabulary,
+            app_label="jobs",
+            model_name=model_name,
+            verbose_name=singular,
+            verbose_name_plural=plural,
+            list_display=["name", "slug", "active"],
+            search_fields=["name", "slug"],
+            list_filter=["active"],
+            ordering="name",
+            fields=["name", "slug", "active"],
+            help_texts={"active": "Only active ones are offered on the job form and listed on /jobs/."},
+            after_save=jobs_saved,
+        )
     )
-)
-
-register(
-    ModelAdmin(
-        model=JobCategory,
-        app_label="jobs",
-        model_name="jobcategory",
-        verbose_name="job category",
-        verbose_name_plural="job categories",
-        list_display=["name", "slug", "active"],
-        search_fields=["name", "slug"],
-        list_filter=["active"],
-        ordering="name",
-        fields=["name", "slug", "active"],
-        after_save=jobs_saved,
-    )
-)
 
 register(
     ModelAdmin(
