@@ -406,3 +406,36 @@ async def test_admin_manages_events_with_rules_inline(
         assert response.status_code == 400 and "cannot end before it starts" in response.text
     finally:
         await delete_user(app, "eventadmin")
+
+
+async def test_recurring_events_take_their_place_in_limited_lists(
+    client: AsyncTestClient[Litestar], app: Litestar, cal: CalendarData
+) -> None:
+    """The single events fill the first page, yet a daily rule whose next occurrence is sooner comes first, and its
+    last occurrence heads the "just missed" list."""
+    now = utcnow().replace(microsecond=0)
+    async with app.state.db_config.get_session() as session:
+        session.add(
+            Event(
+                calendar_id=cal.calendar_id,
+                title="Daily standup",
+                description="",
+                occurring_rule=None,
+                recurring_rules=[
+                    RecurringRule(
+                        begin=now - datetime.timedelta(days=5, hours=-3),
+                        finish=now + datetime.timedelta(days=10),
+                        duration="1 hour",
+                        interval=1,
+                        frequency=Frequency.DAILY,
+                    )
+                ],
+            )
+        )
+        await session.commit()
+    html = (await client.get(f"/events/{cal.slug}/")).text
+    listed = html.split('class="list-events"', 1)[1].split("</ul>", 1)[0]
+    assert listed.count('class="event-item"') == 6
+    assert listed.index("Daily standup") < listed.index("Upcoming 0") and "Upcoming 5" not in listed
+    missed = html.split("You just missed", 1)[1]
+    assert missed.index("Daily standup") < missed.index("Fortnightly meetup")

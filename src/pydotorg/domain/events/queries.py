@@ -7,12 +7,13 @@ occurrence of a recurring rule comes from dateutil, so lists are ordered by when
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from pydotorg.db.base import utcnow
 from pydotorg.db.models.events import Calendar, Event, EventCategory, EventLocation, OccurringRule, RecurringRule
@@ -32,18 +33,20 @@ class Occurrence:
         return self.start.date() == self.end.date()
 
 
-def event_options() -> list[Any]:
-    return [
+def event_options(*, categories: bool = True) -> list[Any]:
+    """Loaders for showing events: calendar and venue joined, the rules in one query each (and the categories,
+    which lists do not show)."""
+    options = [
+        joinedload(Event.calendar),
+        joinedload(Event.venue),
         selectinload(Event.occurring_rule),
         selectinload(Event.recurring_rules),
-        selectinload(Event.calendar),
-        selectinload(Event.venue),
-        selectinload(Event.categories),
     ]
+    return [*options, selectinload(Event.categories)] if categories else options
 
 
-def events_query() -> Select[tuple[Event]]:
-    return select(Event).options(*event_options())
+def events_query(*, categories: bool = True) -> Select[tuple[Event]]:
+    return select(Event).options(*event_options(categories=categories))
 
 
 def for_datetime(moment: datetime.datetime) -> Any:
@@ -131,43 +134,58 @@ def _scope(
 async def _merged(
     session: AsyncSession,
     single: Select[tuple[Event]],
-    recurring: Select[tuple[Event]],
-    when: Any,
+    recurring: Callable[[datetime.datetime | None], Select[tuple[Event]]],
+    when: Callable[[Event], Occurrence | None],
     *,
     limit: int | None,
     newest_first: bool,
 ) -> list[tuple[Event, Occurrence]]:
-    """Events with a single occurrence come from SQL already ordered (and limited); the few with recurring rules
-    are timed with dateutil; the two are merged and cut to ``limit``."""
+    """Events with a single occurrence come from SQL already ordered and limited; events with recurring rules are
+    timed with dateutil; the two are merged and cut to ``limit``. When the single events fill the limit, only
+    rules that could still place an occurrence before the last of them are loaded (``recurring(cutoff)``)."""
     if limit is not None:
         single = single.limit(limit)
     found: dict[int, tuple[Event, Occurrence]] = {}
-    for query in (single, recurring):
-        for event in (await session.execute(query)).scalars().unique():
-            occurrence = when(event)
-            if occurrence is not None and event.id not in found:
-                found[event.id] = (event, occurrence)
+    for event in (await session.execute(single)).scalars().unique():
+        occurrence = when(event)
+        if occurrence is not None:
+            found[event.id] = (event, occurrence)
+    cutoff = None
+    if limit is not None and len(found) >= limit:
+        starts = [occurrence.start for _, occurrence in found.values()]
+        cutoff = min(starts) if newest_first else max(starts)
+    for event in (await session.execute(recurring(cutoff))).scalars().unique():
+        occurrence = when(event)
+        if occurrence is not None and event.id not in found:
+            found[event.id] = (event, occurrence)
     ordered = sorted(found.values(), key=lambda pair: (pair[1].start, pair[0].id), reverse=newest_first)
     return ordered if limit is None else ordered[:limit]
+
+
+def _single(moment: datetime.datetime, *, upcoming: bool, scope: dict[str, Any]) -> Select[tuple[Event]]:
+    query = _scope(events_query(categories=False), **scope).join(OccurringRule, OccurringRule.event_id == Event.id)
+    if upcoming:
+        return query.where(OccurringRule.dt_start > moment).order_by(OccurringRule.dt_start, Event.id)
+    return query.where(OccurringRule.dt_end < moment).order_by(OccurringRule.dt_start.desc(), Event.id.desc())
 
 
 async def upcoming(
     session: AsyncSession, moment: datetime.datetime | None = None, *, limit: int | None = None, **scope: Any
 ) -> list[tuple[Event, Occurrence]]:
     """Django's ``for_datetime(moment)`` (default now), soonest first, each with the occurrence it is listed by."""
-    moment = moment or utcnow()
-    single = (
-        _scope(events_query(), **scope)
-        .join(OccurringRule, OccurringRule.event_id == Event.id)
-        .where(OccurringRule.dt_start > moment)
-        .order_by(OccurringRule.dt_start, Event.id)
-    )
-    recurring = _scope(events_query(), **scope).where(Event.recurring_rules.any(RecurringRule.finish > moment))
+    at = moment or utcnow()
+
+    def recurring(cutoff: datetime.datetime | None) -> Select[tuple[Event]]:
+        rule = RecurringRule.finish > at
+        if cutoff is not None:  # a rule that begins after the last listed event cannot come before it
+            rule = and_(rule, RecurringRule.begin <= cutoff)
+        return _scope(events_query(categories=False), **scope).where(Event.recurring_rules.any(rule))
+
     return await _merged(
         session,
-        single,
+        _single(at, upcoming=True, scope=scope),
         recurring,
-        lambda event: next_or_previous_time(event, moment),
+        lambda event: next_or_previous_time(event, at),
         limit=limit,
         newest_first=False,
     )
@@ -177,16 +195,21 @@ async def past(
     session: AsyncSession, moment: datetime.datetime | None = None, *, limit: int | None = None, **scope: Any
 ) -> list[tuple[Event, Occurrence]]:
     """Django's ``until_datetime(moment)``, the most recent first."""
-    moment = moment or utcnow()
-    single = (
-        _scope(events_query(), **scope)
-        .join(OccurringRule, OccurringRule.event_id == Event.id)
-        .where(OccurringRule.dt_end < moment)
-        .order_by(OccurringRule.dt_start.desc(), Event.id.desc())
-    )
-    recurring = _scope(events_query(), **scope).where(Event.recurring_rules.any(RecurringRule.begin < moment))
+    at = moment or utcnow()
+
+    def recurring(cutoff: datetime.datetime | None) -> Select[tuple[Event]]:
+        rule = RecurringRule.begin < at
+        if cutoff is not None:  # a rule that finished before the oldest listed event cannot come after it
+            rule = and_(rule, RecurringRule.finish >= cutoff)
+        return _scope(events_query(categories=False), **scope).where(Event.recurring_rules.any(rule))
+
     return await _merged(
-        session, single, recurring, lambda event: previous_time(event, moment), limit=limit, newest_first=True
+        session,
+        _single(at, upcoming=False, scope=scope),
+        recurring,
+        lambda event: previous_time(event, at),
+        limit=limit,
+        newest_first=True,
     )
 
 
@@ -203,7 +226,8 @@ async def happening_now(
         Event.occurring_rule.has(and_(OccurringRule.dt_start <= moment, OccurringRule.dt_end >= moment)),
         Event.recurring_rules.any(and_(RecurringRule.begin <= moment, RecurringRule.finish >= moment - _MAX_SPAN)),
     )
-    rows = (await session.execute(_scope(events_query().where(candidates), **scope))).scalars().unique().all()
+    query = _scope(events_query(categories=False).where(candidates), **scope)
+    rows = (await session.execute(query)).scalars().unique().all()
     found = []
     for event in rows:
         current = previous_time(event, moment)
@@ -246,5 +270,4 @@ def categories_query(calendar_id: int) -> Select[tuple[EventCategory]]:
 
 async def homepage_events(session: AsyncSession, limit: int = 5, *, only_featured: bool = False) -> list[Any]:
     """The ``get_events_upcoming`` template tag: the next ``limit`` events (optionally featured ones only)."""
-    found = await upcoming(session, featured=True if only_featured else None)
-    return found[:limit]
+    return await upcoming(session, limit=limit, featured=True if only_featured else None)
