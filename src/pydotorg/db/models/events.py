@@ -90,6 +90,11 @@ def parse_duration(text: str) -> datetime.timedelta:
     return datetime.timedelta(seconds=total)
 
 
+def make_rrule(frequency: int, interval: int, begin: datetime.datetime, finish: datetime.datetime) -> rrule.rrule:
+    """The occurrences of a recurring rule, from ``begin`` until ``finish`` (inclusive)."""
+    return rrule.rrule(freq=FREQ_CONSTANTS[Frequency(frequency)], interval=interval, dtstart=begin, until=finish)
+
+
 class Calendar(ContentManageable, Base):
     __tablename__ = "events_calendar"
 
@@ -233,12 +238,7 @@ class RecurringRule(Base):
         return f"{label} every {self.interval} from {self.begin:%Y-%m-%d} to {self.finish:%Y-%m-%d}"
 
     def to_rrule(self) -> rrule.rrule:
-        return rrule.rrule(
-            freq=FREQ_CONSTANTS[Frequency(self.frequency)],
-            interval=self.interval,
-            dtstart=self.begin,
-            until=self.finish,
-        )
+        return make_rrule(self.frequency, self.interval, self.begin, self.finish)
 
     def next_after(self, moment: datetime.datetime) -> datetime.datetime | None:
         return self.to_rrule().after(moment)

@@ -7,16 +7,23 @@ occurrence of a recurring rule comes from dateutil, so lists are ordered by when
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from pydotorg.db.base import utcnow
-from pydotorg.db.models.events import Calendar, Event, EventCategory, EventLocation, OccurringRule, RecurringRule
+from pydotorg.db.models.events import (
+    Calendar,
+    Event,
+    EventCategory,
+    EventLocation,
+    OccurringRule,
+    RecurringRule,
+    make_rrule,
+)
 
 #: The longest occurrence a recurring rule may have and still be "happening now" after its finish.
 _MAX_SPAN = datetime.timedelta(days=31)
@@ -131,63 +138,116 @@ def _scope(
     return query
 
 
-async def _merged(
-    session: AsyncSession,
-    single: Select[tuple[Event]],
-    recurring: Callable[[datetime.datetime | None], Select[tuple[Event]]],
-    when: Callable[[Event], Occurrence | None],
-    *,
-    limit: int | None,
-    newest_first: bool,
-) -> list[tuple[Event, Occurrence]]:
-    """Events with a single occurrence come from SQL already ordered and limited; events with recurring rules are
-    timed with dateutil; the two are merged and cut to ``limit``. When the single events fill the limit, only
-    rules that could still place an occurrence before the last of them are loaded (``recurring(cutoff)``)."""
+@dataclass(frozen=True)
+class Listed:
+    """An event's place in a list: what the list shows without loading the event itself."""
+
+    event_id: int
+    title: str
+    calendar_slug: str
+    occurrence: Occurrence
+
+    @property
+    def url(self) -> str:
+        return f"/events/{self.calendar_slug}/{self.event_id}/"
+
+
+_LISTED_COLUMNS = (Event.id, Event.title, Calendar.slug)
+
+
+def _single_rows(scope: dict[str, Any]) -> Select[Any]:
+    query = (
+        select(*_LISTED_COLUMNS, OccurringRule.dt_start, OccurringRule.dt_end, OccurringRule.all_day)
+        .join(OccurringRule, OccurringRule.event_id == Event.id)
+        .join(Calendar, Calendar.id == Event.calendar_id)
+    )
+    return _scope(query, **scope)
+
+
+def _rule_rows(scope: dict[str, Any]) -> Select[Any]:
+    query = (
+        select(
+            *_LISTED_COLUMNS,
+            RecurringRule.begin,
+            RecurringRule.finish,
+            RecurringRule.interval,
+            RecurringRule.frequency,
+            RecurringRule.duration_internal,
+            RecurringRule.all_day,
+        )
+        .join(RecurringRule, RecurringRule.event_id == Event.id)
+        .join(Calendar, Calendar.id == Event.calendar_id)
+    )
+    return _scope(query, **scope)
+
+
+def _rule_occurrence(row: Any, at: datetime.datetime, *, upcoming: bool) -> Occurrence | None:
+    rule = make_rrule(row.frequency, row.interval, row.begin, row.finish)
+    start = (rule.after(at) or rule.before(at)) if upcoming else rule.before(at)
+    return None if start is None else Occurrence(start, start + row.duration_internal, row.all_day)
+
+
+async def _listed(
+    session: AsyncSession, at: datetime.datetime, *, upcoming: bool, limit: int | None, scope: dict[str, Any]
+) -> list[Listed]:
+    """Which events a list shows, in order, from two light queries: single occurrences (ordered and limited in
+    SQL) and recurring rules (timed with dateutil). When the single events fill the limit, only rules that could
+    still place an occurrence before the last of them are read."""
+    single = _single_rows(scope)
+    if upcoming:
+        single = single.where(OccurringRule.dt_start > at).order_by(OccurringRule.dt_start, Event.id)
+    else:
+        single = single.where(OccurringRule.dt_end < at).order_by(OccurringRule.dt_start.desc(), Event.id.desc())
     if limit is not None:
         single = single.limit(limit)
-    found: dict[int, tuple[Event, Occurrence]] = {}
-    for event in (await session.execute(single)).scalars().unique():
-        occurrence = when(event)
-        if occurrence is not None:
-            found[event.id] = (event, occurrence)
-    cutoff = None
+    found: dict[int, Listed] = {}
+    for row in (await session.execute(single)).all():
+        found[row.id] = Listed(row.id, row.title, row.slug, Occurrence(row.dt_start, row.dt_end, row.all_day))
+
+    rules = _rule_rows(scope)
+    rules = rules.where(RecurringRule.finish > at) if upcoming else rules.where(RecurringRule.begin < at)
     if limit is not None and len(found) >= limit:
-        starts = [occurrence.start for _, occurrence in found.values()]
-        cutoff = min(starts) if newest_first else max(starts)
-    for event in (await session.execute(recurring(cutoff))).scalars().unique():
-        occurrence = when(event)
-        if occurrence is not None and event.id not in found:
-            found[event.id] = (event, occurrence)
-    ordered = sorted(found.values(), key=lambda pair: (pair[1].start, pair[0].id), reverse=newest_first)
+        starts = [item.occurrence.start for item in found.values()]
+        # a rule beginning after the last listed event (or finishing before the oldest) cannot displace it
+        rules = (
+            rules.where(RecurringRule.begin <= max(starts))
+            if upcoming
+            else rules.where(RecurringRule.finish >= min(starts))
+        )
+    for row in (await session.execute(rules)).all():
+        occurrence = _rule_occurrence(row, at, upcoming=upcoming)
+        if occurrence is None:
+            continue
+        current = found.get(row.id)
+        better = current is None or (
+            occurrence.start < current.occurrence.start if upcoming else occurrence.start > current.occurrence.start
+        )
+        if better:
+            found[row.id] = Listed(row.id, row.title, row.slug, occurrence)
+    ordered = sorted(found.values(), key=lambda item: (item.occurrence.start, item.event_id), reverse=not upcoming)
     return ordered if limit is None else ordered[:limit]
 
 
-def _single(moment: datetime.datetime, *, upcoming: bool, scope: dict[str, Any]) -> Select[tuple[Event]]:
-    query = _scope(events_query(categories=False), **scope).join(OccurringRule, OccurringRule.event_id == Event.id)
-    if upcoming:
-        return query.where(OccurringRule.dt_start > moment).order_by(OccurringRule.dt_start, Event.id)
-    return query.where(OccurringRule.dt_end < moment).order_by(OccurringRule.dt_start.desc(), Event.id.desc())
+async def _with_events(session: AsyncSession, listed: list[Listed]) -> list[tuple[Event, Occurrence]]:
+    """The listed events loaded for display, in list order: one query, with calendar and venue joined (lists show
+    the occurrence they already have, not the rules)."""
+    if not listed:
+        return []
+    query = (
+        select(Event)
+        .options(joinedload(Event.calendar), joinedload(Event.venue))
+        .where(Event.id.in_([item.event_id for item in listed]))
+    )
+    events = {event.id: event for event in (await session.execute(query)).scalars().unique()}
+    return [(events[item.event_id], item.occurrence) for item in listed if item.event_id in events]
 
 
 async def upcoming(
     session: AsyncSession, moment: datetime.datetime | None = None, *, limit: int | None = None, **scope: Any
 ) -> list[tuple[Event, Occurrence]]:
     """Django's ``for_datetime(moment)`` (default now), soonest first, each with the occurrence it is listed by."""
-    at = moment or utcnow()
-
-    def recurring(cutoff: datetime.datetime | None) -> Select[tuple[Event]]:
-        rule = RecurringRule.finish > at
-        if cutoff is not None:  # a rule that begins after the last listed event cannot come before it
-            rule = and_(rule, RecurringRule.begin <= cutoff)
-        return _scope(events_query(categories=False), **scope).where(Event.recurring_rules.any(rule))
-
-    return await _merged(
-        session,
-        _single(at, upcoming=True, scope=scope),
-        recurring,
-        lambda event: next_or_previous_time(event, at),
-        limit=limit,
-        newest_first=False,
+    return await _with_events(
+        session, await _listed(session, moment or utcnow(), upcoming=True, limit=limit, scope=scope)
     )
 
 
@@ -195,21 +255,8 @@ async def past(
     session: AsyncSession, moment: datetime.datetime | None = None, *, limit: int | None = None, **scope: Any
 ) -> list[tuple[Event, Occurrence]]:
     """Django's ``until_datetime(moment)``, the most recent first."""
-    at = moment or utcnow()
-
-    def recurring(cutoff: datetime.datetime | None) -> Select[tuple[Event]]:
-        rule = RecurringRule.begin < at
-        if cutoff is not None:  # a rule that finished before the oldest listed event cannot come after it
-            rule = and_(rule, RecurringRule.finish >= cutoff)
-        return _scope(events_query(categories=False), **scope).where(Event.recurring_rules.any(rule))
-
-    return await _merged(
-        session,
-        _single(at, upcoming=False, scope=scope),
-        recurring,
-        lambda event: previous_time(event, at),
-        limit=limit,
-        newest_first=True,
+    return await _with_events(
+        session, await _listed(session, moment or utcnow(), upcoming=False, limit=limit, scope=scope)
     )
 
 
@@ -221,20 +268,19 @@ async def count(session: AsyncSession, condition: Any, **scope: Any) -> int:
 async def happening_now(
     session: AsyncSession, moment: datetime.datetime | None = None, **scope: Any
 ) -> list[tuple[Event, Occurrence]]:
-    moment = moment or utcnow()
-    candidates = or_(
-        Event.occurring_rule.has(and_(OccurringRule.dt_start <= moment, OccurringRule.dt_end >= moment)),
-        Event.recurring_rules.any(and_(RecurringRule.begin <= moment, RecurringRule.finish >= moment - _MAX_SPAN)),
-    )
-    query = _scope(events_query(categories=False).where(candidates), **scope)
-    rows = (await session.execute(query)).scalars().unique().all()
-    found = []
-    for event in rows:
-        current = previous_time(event, moment)
-        if current is not None and current.start <= moment <= current.end:
-            found.append((event, current))
-    found.sort(key=lambda pair: (pair[1].start, pair[0].id))
-    return found
+    """Events with an occurrence in progress at ``moment``, earliest start first."""
+    at = moment or utcnow()
+    found: dict[int, Listed] = {}
+    single = _single_rows(scope).where(OccurringRule.dt_start <= at, OccurringRule.dt_end >= at)
+    for row in (await session.execute(single)).all():
+        found[row.id] = Listed(row.id, row.title, row.slug, Occurrence(row.dt_start, row.dt_end, row.all_day))
+    rules = _rule_rows(scope).where(RecurringRule.begin <= at, RecurringRule.finish >= at - _MAX_SPAN)
+    for row in (await session.execute(rules)).all():
+        occurrence = _rule_occurrence(row, at, upcoming=False)
+        if occurrence is not None and occurrence.start <= at <= occurrence.end and row.id not in found:
+            found[row.id] = Listed(row.id, row.title, row.slug, occurrence)
+    ordered = sorted(found.values(), key=lambda item: (item.occurrence.start, item.event_id))
+    return await _with_events(session, ordered)
 
 
 async def calendar_by_slug(session: AsyncSession, slug: str) -> Calendar | None:
@@ -268,6 +314,8 @@ def categories_query(calendar_id: int) -> Select[tuple[EventCategory]]:
     return select(EventCategory).where(EventCategory.calendar_id == calendar_id).order_by(EventCategory.name)
 
 
-async def homepage_events(session: AsyncSession, limit: int = 5, *, only_featured: bool = False) -> list[Any]:
-    """The ``get_events_upcoming`` template tag: the next ``limit`` events (optionally featured ones only)."""
-    return await upcoming(session, limit=limit, featured=True if only_featured else None)
+async def homepage_events(session: AsyncSession, limit: int = 5, *, only_featured: bool = False) -> list[Listed]:
+    """The ``get_events_upcoming`` template tag: the next ``limit`` events (optionally featured ones only), read
+    without loading the events themselves."""
+    scope = {"featured": True} if only_featured else {}
+    return await _listed(session, utcnow(), upcoming=True, limit=limit, scope=scope)

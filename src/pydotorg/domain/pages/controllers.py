@@ -38,8 +38,8 @@ class RootController(Controller):
     @get("/", name="home", cache=True)
     async def home(self, db_session: AsyncSession) -> Template:
         upcoming = [
-            {"start": when.start, "url": event.absolute_url, "title": event.title}
-            for event, when in await homepage_events(db_session, limit=5)
+            {"start": item.occurrence.start, "url": item.url, "title": item.title}
+            for item in await homepage_events(db_session, limit=5)
         ]
         return page("python/index.html", upcoming_events=upcoming)
 
