@@ -39,21 +39,21 @@ class Occurrence:
     def single_day(self) -> bool:
         return self.start.date() == self.end.date()
 
+    def covers(self, moment: datetime.datetime) -> bool:
+        """Whether this occurrence is in progress at ``moment``."""
+        return self.start <= moment <= self.end
 
-def event_options(*, categories: bool = True) -> list[Any]:
-    """Loaders for showing events: calendar and venue joined, the rules in one query each (and the categories,
-    which lists do not show)."""
-    options = [
+
+def events_query() -> Select[tuple[Event]]:
+    """Whole events (an event's page, the iCalendar feeds): calendar and venue joined, rules and categories in
+    one query each."""
+    return select(Event).options(
         joinedload(Event.calendar),
         joinedload(Event.venue),
         selectinload(Event.occurring_rule),
         selectinload(Event.recurring_rules),
-    ]
-    return [*options, selectinload(Event.categories)] if categories else options
-
-
-def events_query(*, categories: bool = True) -> Select[tuple[Event]]:
-    return select(Event).options(*event_options(categories=categories))
+        selectinload(Event.categories),
+    )
 
 
 def for_datetime(moment: datetime.datetime) -> Any:
@@ -111,12 +111,6 @@ def is_past(event: Event, moment: datetime.datetime | None = None) -> bool:
     if rule is not None and rule.dt_end >= moment:
         return False
     return all(recurring.finish < moment for recurring in event.recurring_rules)
-
-
-def happening_at(event: Event, moment: datetime.datetime) -> bool:
-    """Whether an occurrence of the event is in progress at ``moment``."""
-    current = previous_time(event, moment)
-    return current is not None and current.start <= moment <= current.end
 
 
 def _scope(
@@ -277,7 +271,7 @@ async def happening_now(
     rules = _rule_rows(scope).where(RecurringRule.begin <= at, RecurringRule.finish >= at - _MAX_SPAN)
     for row in (await session.execute(rules)).all():
         occurrence = _rule_occurrence(row, at, upcoming=False)
-        if occurrence is not None and occurrence.start <= at <= occurrence.end and row.id not in found:
+        if occurrence is not None and occurrence.covers(at) and row.id not in found:
             found[row.id] = Listed(row.id, row.title, row.slug, occurrence)
     ordered = sorted(found.values(), key=lambda item: (item.occurrence.start, item.event_id))
     return await _with_events(session, ordered)
