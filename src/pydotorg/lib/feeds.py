@@ -57,3 +57,9 @@ class Feed:
     def atom(self) -> bytes:
         data: bytes = self._generator().atom_str(pretty=True)
         return data
+
+    def render(self, *, atom: bool = False) -> tuple[bytes, str]:
+        """The document and its media type: Atom 1.0 or RSS 2.0."""
+        if atom:
+            return self.atom(), "application/atom+xml; charset=utf-8"
+        return self.rss(), "application/rss+xml; charset=utf-8"

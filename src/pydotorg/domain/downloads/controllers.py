@@ -98,8 +98,8 @@ class DownloadsController(Controller):
                 for release in releases
             ],
         )
-        body, media_type = (feed.atom(), "application/atom+xml") if atom else (feed.rss(), "application/rss+xml")
-        return Response(body, media_type=f"{media_type}; charset=utf-8", headers=CACHE_HEADERS)
+        body, media_type = feed.render(atom=atom)
+        return Response(body, media_type=media_type, headers=CACHE_HEADERS)
 
     # -- latest redirects (Django's regexes; a trailing slash is optional) -----------------------------------------
     @get(["/latest", "/latest/{which:str}"], name="download_latest", opt=NO_SLASH, cache=True)

@@ -356,8 +356,8 @@ class EventsController(Controller):
                 for event, when in found
             ],
         )
-        body, media_type = (feed.atom(), "application/atom+xml") if atom else (feed.rss(), "application/rss+xml")
-        return Response(body, media_type=f"{media_type}; charset=utf-8", headers=CACHE_HEADERS)
+        body, media_type = feed.render(atom=atom)
+        return Response(body, media_type=media_type, headers=CACHE_HEADERS)
 
 
 def _when_text(when: Occurrence) -> str:

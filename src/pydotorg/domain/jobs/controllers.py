@@ -151,7 +151,8 @@ class JobsController(Controller):
                 for job in rows
             ],
         )
-        return Response(feed.rss(), media_type="application/rss+xml; charset=utf-8", headers=CACHE_HEADERS)
+        body, media_type = feed.render()
+        return Response(body, media_type=media_type, headers=CACHE_HEADERS)
 
     @get("/location/telecommute/", name="jobs:job_telecommute", cache=True)
     async def telecommute(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
