@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from pydotorg.db.base import utcnow
 from pydotorg.db.models.jobs import Job, JobStatus
 from pydotorg.lib.jobs import JobContext, job
-from pydotorg.lib.mail import queue_mail
+from pydotorg.lib.mail import Mail, deliver, render_mail
 from pydotorg.lib.purge import PurgeClient
 from pydotorg.server.cache import clear_response_cache
 
@@ -74,30 +74,16 @@ async def jobs_monthly_report(ctx: JobContext, *, today: str | None = None, **_:
     last = previous_month(*this)
     current, previous = await monthly_counts(ctx, *this), await monthly_counts(ctx, *last)
     statuses = [status.value for status in JobStatus]
-    await queue_mail(
-        _mail_queue(ctx),
+    subject, body = render_mail(
         "jobs_monthly_report",
-        list(ctx.settings.jobs_report_to),
-        from_email=ctx.settings.job_from_email,
         this_month=datetime.date(*this, 1),
         last_month=datetime.date(*last, 1),
         rows=[(status, current[status], previous[status]) for status in statuses],
         total=(sum(current.values()), sum(previous.values())),
     )
+    # already in a background job: deliver now (a failure fails this job, which is retried)
+    mail = Mail(
+        to=tuple(ctx.settings.jobs_report_to), subject=subject, body=body, from_email=ctx.settings.job_from_email
+    )
+    await deliver(mail, ctx.settings)
     return {"current": dict(current), "previous": dict(previous)}
-
-
-class _DirectQueue:
-    """Inside a job, further mail is sent by calling the mail job directly (no second queue hop)."""
-
-    def __init__(self, ctx: JobContext) -> None:
-        self.ctx = ctx
-
-    async def enqueue(self, name: str, **kwargs: Any) -> None:
-        from pydotorg.lib.jobs import get_job
-
-        await get_job(name)(self.ctx, **kwargs)
-
-
-def _mail_queue(ctx: JobContext) -> _DirectQueue:
-    return _DirectQueue(ctx)
