@@ -79,37 +79,12 @@ async def fetch_ics(url: str, settings: Settings) -> tuple[bytes, str | None]:
     return b"".join(chunks), str(charset) if isinstance(charset, str) else None
 
 
-async def _venue(session: AsyncSession, calendar: Calendar, name: str, cache: dict[str, EventLocation]) -> Any:
-    if not name:
-        return None
-    if name not in cache:
-        query = select(EventLocation).where(EventLocation.calendar_id == calendar.id, EventLocation.name == name)
-        found = (await session.execute(query)).scalars().first()
-        if found is None:
-            found = EventLocation(calendar_id=calendar.id, name=name)
-            session.add(found)
-            await session.flush()
-        cache[name] = found
-    return cache[name]
-
-
-async def _upsert(session: AsyncSession, calendar: Calendar, item: IcsEvent, venues: dict[str, EventLocation]) -> bool:
-    """Write one parsed event; returns whether it was new."""
-    query = (
-        select(Event)
-        .where(Event.calendar_id == calendar.id, Event.uid == item.uid)
-        .options(selectinload(Event.occurring_rule), selectinload(Event.recurring_rules))
-    )
-    event = (await session.execute(query)).scalars().first()
-    created = event is None
-    if event is None:
-        event = Event(calendar_id=calendar.id, uid=item.uid, occurring_rule=None, recurring_rules=[])
-        session.add(event)
+def _apply(event: Event, item: IcsEvent, venue: EventLocation | None) -> None:
+    """Copy one parsed VEVENT onto its event: title, sanitised description, venue and its one schedule."""
     event.title = item.title
     event.description = item.description
     event.description_markup_type = MarkupType.HTML.value
-    venue = await _venue(session, calendar, item.location, venues)
-    event.venue_id = venue.id if venue is not None else None
+    event.venue = venue
     if item.recurrence is None:
         rule = event.occurring_rule or OccurringRule()
         rule.dt_start, rule.dt_end, rule.all_day = item.start, item.end, item.all_day
@@ -127,8 +102,6 @@ async def _upsert(session: AsyncSession, calendar: Calendar, item: IcsEvent, ven
                 all_day=item.all_day,
             )
         ]
-    await session.flush()
-    return created
 
 
 async def import_calendar_data(
@@ -142,17 +115,32 @@ async def import_calendar_data(
         report.error = str(exc)
         return report
     report.skipped, report.warnings = parsed.errors, parsed.warnings
-    venues: dict[str, EventLocation] = {}
+    # the calendar's events (by UID) and locations (by name), read once for the whole file
+    events_query = (
+        select(Event)
+        .where(Event.calendar_id == calendar.id, Event.uid.is_not(None))
+        .options(selectinload(Event.occurring_rule), selectinload(Event.recurring_rules), selectinload(Event.venue))
+    )
+    events = {event.uid: event for event in (await session.execute(events_query)).scalars()}
+    venues_query = select(EventLocation).where(EventLocation.calendar_id == calendar.id)
+    venues = {venue.name: venue for venue in (await session.execute(venues_query)).scalars()}
     seen: set[str] = set()
     for item in parsed.events:
         if item.uid in seen:
             report.skipped.append(f"{item.uid}: the UID appears twice in the file; the first one was kept")
             continue
         seen.add(item.uid)
-        if await _upsert(session, calendar, item, venues):
+        venue = venues.get(item.location) if item.location else None
+        if item.location and venue is None:
+            venue = venues[item.location] = EventLocation(calendar_id=calendar.id, name=item.location)
+        event = events.get(item.uid)
+        if event is None:
+            event = Event(calendar_id=calendar.id, uid=item.uid, occurring_rule=None, recurring_rules=[])
+            session.add(event)
             report.created += 1
         else:
             report.updated += 1
+        _apply(event, item, venue)
     await session.commit()
     for reason in report.skipped:
         logger.warning("ICS import %s: skipped %s", calendar.slug, reason)
