@@ -15,14 +15,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from dateutil import rrule
 from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 
 from pydotorg.lib.markup import sanitise
 
 PRODID = "-//Python Software Foundation//python.org events//EN"
-FREQUENCIES: dict[str, Literal[0, 1, 2, 3]] = {"YEARLY": 0, "MONTHLY": 1, "WEEKLY": 2, "DAILY": 3}
-FREQUENCY_NAMES: dict[int, str] = {number: name for name, number in FREQUENCIES.items()}
+#: The recurrences a calendar supports (dateutil's constants, as stored), by their iCalendar FREQ names.
+FREQUENCIES: dict[str, Literal[0, 1, 2, 3]] = {
+    "YEARLY": rrule.YEARLY,
+    "MONTHLY": rrule.MONTHLY,
+    "WEEKLY": rrule.WEEKLY,
+    "DAILY": rrule.DAILY,
+}
 ONE_DAY = datetime.timedelta(days=1)
 #: A recurrence without UNTIL or COUNT is kept for this long (it would otherwise never end).
 OPEN_RECURRENCE_LIMIT = datetime.timedelta(days=365)
@@ -100,7 +106,7 @@ def build_calendar(name: str, description: str, events: Iterable[IcsEvent], *, u
             vevent.add(
                 "rrule",
                 {
-                    "freq": FREQUENCY_NAMES[item.recurrence.frequency],
+                    "freq": rrule.FREQNAMES[item.recurrence.frequency],
                     "interval": item.recurrence.interval,
                     "until": item.recurrence.until.astimezone(datetime.UTC),
                 },
@@ -145,12 +151,10 @@ def _recurrence(component: Any, start: datetime.datetime, warnings: list[str], u
     if until_values:
         until, _ = _as_datetime(until_values[0])
     elif rule.get("COUNT"):
-        from dateutil import rrule as du_rrule
-
         count = int(rule["COUNT"][0])
         if count < 1:
             raise ValueError("recurrence COUNT must be at least 1")
-        occurrences = list(du_rrule.rrule(FREQUENCIES[freq], interval=interval, dtstart=start, count=count))
+        occurrences = list(rrule.rrule(FREQUENCIES[freq], interval=interval, dtstart=start, count=count))
         until = occurrences[-1]
     else:
         until = start + OPEN_RECURRENCE_LIMIT

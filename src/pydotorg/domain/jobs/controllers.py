@@ -76,22 +76,27 @@ async def _form_choices(db_session: AsyncSession, form: JobForm) -> JobForm:
     return form
 
 
+#: Text fields copied from the job form as they are (stripped), and the optional ones stored as NULL when empty.
+TEXT_FIELDS = (
+    "job_title",
+    "company_name",
+    "other_job_type",
+    "city",
+    "region",
+    "country",
+    "description",
+    "requirements",
+    "company_description",
+    "email",
+)
+OPTIONAL_FIELDS = ("contact", "url")
+
+
 async def _apply_form(db_session: AsyncSession, form: JobForm, job: Job) -> None:
-    for name in (
-        "job_title",
-        "company_name",
-        "other_job_type",
-        "city",
-        "region",
-        "country",
-        "description",
-        "requirements",
-        "company_description",
-        "contact",
-        "email",
-        "url",
-    ):
-        setattr(job, name, value(form[name]).strip() if name not in ("contact", "url") else (value(form[name]) or None))
+    for name in TEXT_FIELDS:
+        setattr(job, name, value(form[name]).strip())
+    for name in OPTIONAL_FIELDS:
+        setattr(job, name, value(form[name]).strip() or None)
     job.telecommuting = bool(form.telecommuting.data)
     job.agencies = bool(form.agencies.data)
     job.category_id = int(form.category.data)
