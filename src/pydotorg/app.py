@@ -19,6 +19,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar_granian import GranianPlugin
+from sqlalchemy.exc import DBAPIError
 
 from pydotorg import __version__
 from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config
@@ -26,7 +27,12 @@ from pydotorg.lib.jobs import InProcessQueue, SaqJobQueue
 from pydotorg.server.cache import build_response_cache_config, clear_response_cache
 from pydotorg.server.cli import PydotorgCLIPlugin
 from pydotorg.server.database import build_sqlalchemy_config
-from pydotorg.server.errors import http_exception_handler, internal_error_handler, not_found_handler
+from pydotorg.server.errors import (
+    database_value_handler,
+    http_exception_handler,
+    internal_error_handler,
+    not_found_handler,
+)
 from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, job_context
 from pydotorg.server.layout import configure_engine
 from pydotorg.server.routes import build_routers
@@ -99,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={
             NotFoundException: not_found_handler,
             HTTPException: http_exception_handler,
+            OverflowError: database_value_handler,
+            DBAPIError: database_value_handler,
             Exception: internal_error_handler,
         },
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),

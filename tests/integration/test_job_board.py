@@ -327,6 +327,20 @@ async def test_job_form_errors_write_nothing(
         assert (await session.execute(select(Job.id).where(Job.category_id == board.category_id))).first() is None
 
 
+async def test_ids_beyond_64_bits_are_a_clear_400(client: AsyncTestClient[Litestar], board: Board) -> None:
+    """A number no row can have reaches the database driver, which refuses to bind it: 400 with a message."""
+    huge = "9" * 25
+    for url in (f"/jobs/{huge}/", f"/events/python-events/{huge}/", f"/events/python-events/locations/{huge}/"):
+        response = await client.get(url)
+        assert response.status_code == 400, url
+        assert "A number in the request is out of range." in response.text
+    await as_user(client, board.moderator)
+    response = await post_form(client, "/jobs/review/", {"job_id": huge, "action": "approve"}, form_url="/jobs/create/")
+    assert response.status_code == 400 and "out of range" in response.text
+    api = await client.get(f"/api/v2/downloads/release/{huge}/", headers={"Accept": "application/json"})
+    assert api.status_code == 400 and api.json() == {"detail": "A number in the request is out of range."}
+
+
 async def test_bad_moderation_input(client: AsyncTestClient[Litestar], app: Litestar, board: Board) -> None:
     await as_user(client, board.poster)
     job_id = await create_job(client, board)

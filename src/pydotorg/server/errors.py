@@ -15,9 +15,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from asyncpg.exceptions import DataError as AsyncpgDataError
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import ClientException, HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.response.base import ASGIResponse
 from litestar.status_codes import (
@@ -29,6 +30,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import Receive, Scope, Send
+from sqlalchemy.exc import DBAPIError
 
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
@@ -216,6 +218,23 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         headers=headers,
         media_type=MediaType.HTML,
     )
+
+
+def _out_of_range(exc: Exception) -> bool:
+    """A request value the database cannot even bind (an id beyond 64 bits): SQLite's driver raises
+    OverflowError, asyncpg a DataError about the query argument, before anything is read or written."""
+    if isinstance(exc, OverflowError):
+        return True
+    cause = getattr(getattr(exc, "orig", None), "__cause__", None)
+    return isinstance(exc, DBAPIError) and isinstance(cause, AsyncpgDataError) and "query argument" in str(cause)
+
+
+def database_value_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Bad input that only the database driver noticed is a 400 with a message, not a 500."""
+    if not _out_of_range(exc):
+        return internal_error_handler(request, exc)
+    logger.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
+    return http_exception_handler(request, ClientException("A number in the request is out of range."))
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
