@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck format lock clean bench
+.PHONY: help install run test test-fast lint typecheck format lock clean bench soak
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-11s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ format: install ## Format and fix what ruff can
 
 bench: install ## Load-test every public page, production-style, beside a plaintext ceiling (BENCH_ARGS=--quick)
 	$(BIN)/python tests/bench/run.py $(BENCH_ARGS)
+
+soak: install ## Ten minutes of mixed uncached load, production-style: errors, worker crashes, memory (SOAK_ARGS=)
+	$(BIN)/python tests/bench/soak.py $(SOAK_ARGS)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

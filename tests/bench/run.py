@@ -125,6 +125,8 @@ class Row:
     queries: int | None = None
     cpu_ms: float | None = None
     rounds: list[float] = field(default_factory=list)
+    #: Why the row failed (a worker crashed, the server stopped, the page failed), with the server log's tail.
+    failure: str | None = None
 
 
 def median_round(results: list[WrkResult]) -> WrkResult:
@@ -148,6 +150,9 @@ def render_table(rows: list[Row], ceiling: Row | None) -> str:
     for row in rows:
         if not row.built:
             lines.append(f"{row.label:<18} {row.cache:<5} {'not built':>9}")
+            continue
+        if row.failure is not None:
+            lines.append(f"{row.label:<18} {row.cache:<5} {'FAILED':>9}  {row.failure.splitlines()[0]}")
             continue
         share = f"{100 * row.rps / ceiling.rps:.1f}%" if ceiling and ceiling.rps else "-"
         lines.append(
@@ -197,8 +202,9 @@ def ensure_wrk() -> str:
 class Services:
     """PostgreSQL (the Debian cluster) and a Redis of our own; stops what it started."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_database: bool = False) -> None:
         self.started_pg = False
+        self.keep_database = keep_database
         self.redis_pidfile = VAR / "redis.pid"
 
     def start(self) -> None:
@@ -215,8 +221,9 @@ class Services:
             "CREATE ROLE pydotorg_bench LOGIN PASSWORD 'pydotorg-bench'; END IF; END $$;"
         )
         _run("runuser", "-u", "postgres", "--", "psql", "-q", "-c", sql)
-        _run("runuser", "-u", "postgres", "--", "dropdb", "--if-exists", "pydotorg_bench")
-        _run("runuser", "-u", "postgres", "--", "createdb", "-O", "pydotorg_bench", "pydotorg_bench")
+        if not self.keep_database:
+            _run("runuser", "-u", "postgres", "--", "dropdb", "--if-exists", "pydotorg_bench")
+            _run("runuser", "-u", "postgres", "--", "createdb", "-O", "pydotorg_bench", "pydotorg_bench")
         if not shutil.which("redis-server"):
             _run("apt-get", "install", "-y", "-q", "redis-server")
         _run(
@@ -233,8 +240,9 @@ class Services:
         if self.redis_pidfile.exists():
             with contextlib.suppress(ProcessLookupError, ValueError):
                 os.kill(int(self.redis_pidfile.read_text().strip()), signal.SIGTERM)
-        with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
-            _run("runuser", "-u", "postgres", "--", "dropdb", "--if-exists", "pydotorg_bench")
+        if not self.keep_database:
+            with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
+                _run("runuser", "-u", "postgres", "--", "dropdb", "--if-exists", "pydotorg_bench")
         if self.started_pg:
             cluster = _run("pg_lsclusters", "--no-header").stdout.split()
             _run("pg_ctlcluster", cluster[0], cluster[1], "stop", check=False)
@@ -254,6 +262,28 @@ def app_env(cache_seconds: int) -> dict[str, str]:
         "PYDOTORG_SITE_URL": "http://127.0.0.1",
     }
     return env
+
+
+#: Lines of a server log that mean a worker process died.
+CRASH_MARKERS = ("Unexpected exit", "Fatal Python error", "Segmentation fault")
+
+
+def log_offset() -> int:
+    log = VAR / "server.log"
+    return log.stat().st_size if log.exists() else 0
+
+
+def crash_report(offset: int, process: subprocess.Popen[bytes], *, tail: int = 30) -> str | None:
+    """What went wrong in the server since ``offset`` of its log, or None: a reason line and the log's tail."""
+    lines = (VAR / "server.log").read_bytes()[offset:].decode(errors="replace").splitlines()
+    crashed = [line.strip() for line in lines if any(marker in line for marker in CRASH_MARKERS)]
+    if process.poll() is not None:
+        reason = f"the server stopped (exit status {process.returncode})"
+    elif crashed:
+        reason = f"a worker crashed: {crashed[0]}"
+    else:
+        return None
+    return "\n".join([reason, *lines[-tail:]])
 
 
 @contextlib.contextmanager
@@ -281,6 +311,16 @@ def server(command: list[str], env: dict[str, str], health: str) -> Iterator[sub
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+def seed_database(env: dict[str, str]) -> bool:
+    """Migrate and seed the benchmark database with ``seed --volume large``; False (with the output) on failure."""
+    for step in (["database", "upgrade", "--no-prompt"], ["seed", "--volume", "large"]):
+        done = _run(PYTHON, "-m", "pydotorg", *step, env=env, check=False, cwd=REPO)
+        if done.returncode:
+            print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
+            return False
+    return True
 
 
 def cpu_ticks(root: int) -> int:
@@ -314,9 +354,19 @@ def wrk(binary: str, url: str, *, seconds: int, connections: int, threads: int) 
     script = VAR / "p95.lua"
     script.write_text(LUA)
     output = _run(
-        binary, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", str(script), url,
+        binary,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        url,
         timeout=seconds + 60,
-    ).stdout  # fmt: skip
+        check=False,
+    ).stdout  # fmt: skip  (a server that went away gives wrk's error and no figures, reported by the caller)
     return parse_wrk(output)
 
 
@@ -386,11 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         services.start()
         env = app_env(60)
-        for step in (["database", "upgrade", "--no-prompt"], ["seed", "--volume", "large"]):
-            done = _run(PYTHON, "-m", "pydotorg", *step, env=env, check=False, cwd=REPO)
-            if done.returncode:
-                print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
-                return 1
+        if not seed_database(env):
+            return 1
         queries = probe_queries([p for _, p in pages], env)
 
         port = _free_port()
@@ -402,33 +449,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"plaintext ceiling: {result.rps:.0f} req/s", flush=True)
 
         for cache_label, seconds in (("on", 60), ("off", 0)):
-            env = app_env(seconds)
-            port = _free_port()
-            command = [PYTHON, "-m", "pydotorg", "run", "--host", "127.0.0.1", "--port", str(port),
-                       "--wc", str(args.workers)]  # fmt: skip
-            with server(command, env, f"http://127.0.0.1:{port}/_health") as process:
-                for label, path in pages:
-                    url = f"http://127.0.0.1:{port}{path}"
-                    try:
-                        with urllib.request.urlopen(url, timeout=10) as response:
-                            size = len(response.read())
-                    except urllib.error.HTTPError as exc:
-                        if exc.code == 404:
-                            rows.append(Row(label, path, cache_label, built=False))
-                            continue
-                        raise
-                    result, cpu, rounds = measure(binary, url, args, process.pid)
-                    row = _row(label, path, cache_label, result, cpu, rounds)
-                    row.bytes_per_response = size
-                    row.queries = queries.get(path) if queries.get(path, -1) >= 0 else None
-                    rows.append(row)
-                    print(f"{label} (cache {cache_label}): {result.rps:.0f} req/s, p95 {result.p95:.1f} ms", flush=True)
+            remaining = list(pages)
+            while remaining:  # a server that dies is reported on its page and replaced for the pages left
+                env = app_env(seconds)
+                port = _free_port()
+                command = [PYTHON, "-m", "pydotorg", "run", "--host", "127.0.0.1", "--port", str(port),
+                           "--wc", str(args.workers)]  # fmt: skip
+                with server(command, env, f"http://127.0.0.1:{port}/_health") as process:
+                    while remaining and process.poll() is None:
+                        label, path = remaining.pop(0)
+                        row = bench_page(binary, args, process, port, label, path, cache_label)
+                        row.queries = queries.get(path) if queries.get(path, -1) >= 0 else None
+                        rows.append(row)
     finally:
         services.stop()
 
     table = render_table(rows, ceiling)
     print()
     print(table)
+    for row in rows:
+        if row.failure:
+            print(f"\n{row.label} (cache {row.cache}) failed: {row.failure}")
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(),
         "cores": os.cpu_count(),
@@ -444,7 +485,39 @@ def main(argv: list[str] | None = None) -> int:
     target = VAR / f"bench-{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}.json"
     target.write_text(json.dumps(report, indent=2))
     print(f"\nwritten to {target.relative_to(REPO)}")
-    return 0
+    return 1 if any(row.failure for row in rows) else 0
+
+
+def bench_page(
+    binary: str,
+    args: argparse.Namespace,
+    process: subprocess.Popen[bytes],
+    port: int,
+    label: str,
+    path: str,
+    cache_label: str,
+) -> Row:
+    """One page under load; a worker crash, a stopped server or a failing page make a failed row, not an abort."""
+    url = f"http://127.0.0.1:{port}{path}"
+    offset = log_offset()
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            size = len(response.read())
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return Row(label, path, cache_label, built=False)
+        return Row(label, path, cache_label, failure=f"the page answered {exc.code}")
+    except OSError as exc:
+        return Row(label, path, cache_label, failure=crash_report(offset, process) or f"no answer: {exc}")
+    result, cpu, rounds = measure(binary, url, args, process.pid)
+    row = _row(label, path, cache_label, result, cpu, rounds)
+    row.bytes_per_response = size
+    row.failure = crash_report(offset, process)
+    if row.failure:
+        print(f"{label} (cache {cache_label}): FAILED, {row.failure}", flush=True)
+    else:
+        print(f"{label} (cache {cache_label}): {result.rps:.0f} req/s, p95 {result.p95:.1f} ms", flush=True)
+    return row
 
 
 def _row(label: str, path: str, cache: str, result: WrkResult, cpu: float | None, rounds: list[float]) -> Row:

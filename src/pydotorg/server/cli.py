@@ -92,10 +92,9 @@ def enqueue_command(app: Litestar, name: str) -> None:
     async def run() -> Any:
         try:
             if settings.uses_redis:
-                from pydotorg.server.jobs import QUEUE_NAME
+                from pydotorg.server.jobs import QUEUE_NAME, WebSAQPlugin
 
-                plugin = next(p for p in app.plugins.init if type(p).__name__ == "SAQPlugin")
-                queue = plugin.get_queue(QUEUE_NAME)  # type: ignore[attr-defined]
+                queue = app.plugins.get(WebSAQPlugin).get_queue(QUEUE_NAME)
                 await queue.connect()
                 try:
                     await queue.enqueue(name)
@@ -110,6 +109,21 @@ def enqueue_command(app: Litestar, name: str) -> None:
     click.echo(f"{name}: {asyncio.run(run())}")
 
 
+#: ``pydotorg run`` options whose defaults differ from litestar-granian's: production needs them on.
+RUN_DEFAULTS = {
+    # A worker that dies (a crash, the OOM killer) is replaced after ``--respawn-interval`` seconds instead of
+    # Granian shutting the whole server down. ``--no-respawn-failed-workers`` restores Granian's behaviour.
+    "respawn_failed_workers": True,
+}
+
+
+def set_run_defaults(cli: click.Group) -> None:
+    run = cli.commands.get("run")
+    for param in run.params if run is not None else []:
+        if param.name in RUN_DEFAULTS:
+            param.default = RUN_DEFAULTS[param.name]
+
+
 class PydotorgCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
         from pydotorg.domain.events.cli import events_group
@@ -121,5 +135,6 @@ class PydotorgCLIPlugin(CLIPluginProtocol):
         cli.add_command(users_group)
         cli.add_command(events_group)
         cli.add_command(enqueue_command)
+        set_run_defaults(cli)
         if not get_settings().uses_redis and "workers" not in cli.commands:
             cli.add_command(embedded_workers_group)

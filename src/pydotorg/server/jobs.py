@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+from litestar.config.app import AppConfig
 from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,10 +56,27 @@ async def _worker_shutdown(ctx: Context) -> None:
         await db_config.get_engine().dispose()
 
 
-def build_saq_plugin(settings: Settings) -> SAQPlugin:
+class WebSAQPlugin(SAQPlugin):
+    """SAQ in a web process: the queue to enqueue into and the ``workers`` CLI group, and no worker machinery.
+
+    ``SAQPlugin.on_app_init`` hooks every queue's ``Worker.on_app_startup`` into the app. With a worker in a
+    separate process that starts no worker, but it does start litestar-saq's ``HeartbeatManager``: a daemon thread
+    running a second asyncio event loop, in every Granian web worker, beating for jobs that never run there (the
+    separate worker process never starts one). Web workers under load crashed with it running (a segmentation
+    fault inside SQLAlchemy's greenlet on the main loop while that thread held its own loop). Web processes now
+    run no SAQ thread, loop or task: only what enqueueing needs. ``pydotorg workers run`` builds its workers
+    from the same configuration through :meth:`get_workers`, as before.
+    """
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.signature_namespace.update(self.config.signature_namespace)
+        return app_config
+
+
+def build_saq_plugin(settings: Settings) -> WebSAQPlugin:
     assert settings.redis_url
     tasks = saq_tasks()
-    return SAQPlugin(
+    return WebSAQPlugin(
         config=SAQConfig(
             use_server_lifespan=False,
             web_enabled=False,

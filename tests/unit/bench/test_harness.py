@@ -76,3 +76,37 @@ def test_render_table() -> None:
     assert "plaintext ceiling" in lines[2] and "100%" in lines[2]
     assert "25.0%" in lines[3] and " 6 " in lines[3]
     assert lines[4].split()[-2:] == ["not", "built"]
+
+
+def test_render_table_shows_a_failed_row() -> None:
+    row = Row("events", "/events/", "off", rps=40, failure="a worker crashed: Unexpected exit from worker-1\nlog")
+    line = render_table([row], None).splitlines()[2]
+    assert line.split()[:3] == ["events", "off", "FAILED"]
+    assert line.endswith("a worker crashed: Unexpected exit from worker-1")
+
+
+def test_crash_report_names_a_dead_worker_and_a_stopped_server(tmp_path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    from tests.bench import run
+
+    monkeypatch.setattr(run, "VAR", tmp_path)
+    log = tmp_path / "server.log"
+    log.write_text("INFO old line\n")
+    offset = run.log_offset()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert run.crash_report(offset, alive) is None
+        with log.open("a") as out:
+            out.write("Fatal Python error: Segmentation fault\nERROR Unexpected exit from worker-2\n")
+        report = run.crash_report(offset, alive)
+        assert report is not None
+        assert report.splitlines()[0] == "a worker crashed: Fatal Python error: Segmentation fault"
+        assert "Unexpected exit from worker-2" in report and "old line" not in report
+    finally:
+        alive.kill()
+        alive.wait()
+    stopped = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    stopped.wait()
+    assert run.crash_report(offset, stopped).startswith("the server stopped (exit status 3)")
