@@ -26,9 +26,10 @@ run: install ## Migrate, seed and serve the site on http://127.0.0.1:8000 (embed
 	$(BIN)/pydotorg seed
 	$(BIN)/pydotorg run --host $(HOST) --port $(PORT)
 
-lint: install ## ruff on src/ and tests/
+lint: install ## ruff on src/ and tests/, and the import-layer contracts (pyproject.toml)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 typecheck: install ## mypy --strict on src/
 	$(BIN)/mypy

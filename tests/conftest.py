@@ -26,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from pydotorg.app import create_app
-from pydotorg.db.fixtures.seed import seed
+from pydotorg.fixtures.seed import seed
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.settings import Settings
 

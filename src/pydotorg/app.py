@@ -10,6 +10,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import CacheControlHeader, State
+from litestar.di import Provide
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException, NotFoundException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -24,7 +25,6 @@ from sqlalchemy.exc import DBAPIError
 from pydotorg import __version__
 from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config
 from pydotorg.lib.jobs import InProcessQueue, SaqJobQueue
-from pydotorg.server.cache import build_response_cache_config, clear_response_cache
 from pydotorg.server.cli import PydotorgCLIPlugin
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.errors import (
@@ -36,11 +36,14 @@ from pydotorg.server.errors import (
 from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, job_context
 from pydotorg.server.layout import configure_engine
 from pydotorg.server.routes import build_routers
+from pydotorg.server.sections import home_parts
 from pydotorg.server.security import csrf_middleware, security_headers, unguarded_write_routes
-from pydotorg.server.site_content import STORE_NAME, SiteContentCache
+from pydotorg.server.site_content import site_content_loader
 from pydotorg.server.static_files import StaticManifest, build_static_handler
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
+from pydotorg.web.cache import build_response_cache_config, clear_response_cache
+from pydotorg.web.site_content import STORE_NAME, SiteContentCache
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -63,7 +66,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": settings,
             "db_config": db_config,
             "session_config": session_config,
-            "site_content": SiteContentCache(stores.get(STORE_NAME), db_config.create_session_maker()),
+            "site_content": SiteContentCache(
+                stores.get(STORE_NAME), site_content_loader(db_config.create_session_maker())
+            ),
         }
     )
 
@@ -102,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=configure_engine(settings, manifest),
         ),
+        dependencies={"home_parts": Provide(home_parts, use_cache=True, sync_to_thread=False)},
         exception_handlers={
             NotFoundException: not_found_handler,
             HTTPException: http_exception_handler,

@@ -317,7 +317,7 @@ async def test_v2_release_file_rules_and_delete_by_release(
     assert done.status_code == 204
     assert (await client.get(f"/api/v2/downloads/release_file/?release={release_id}")).json() == []
     # put the demo files back for the other tests
-    from pydotorg.db.fixtures.downloads import _file_row, release_history
+    from pydotorg.fixtures.downloads import _file_row, release_history
 
     spec = next(s for s in release_history() if s.slug == "python-3160a1")
     async with app.state.db_config.get_session() as session:

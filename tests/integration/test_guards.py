@@ -56,10 +56,11 @@ async def publisher() -> str:
 async def guarded_client(
     seeded_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    from pydotorg.server import routes
+    from pydotorg.server import sections
+    from pydotorg.web.section import Section
 
-    extra = [login_only, staff_only, superuser_only, job_board, publisher]
-    monkeypatch.setattr(routes, "PLAIN_ROUTES", [*routes.PLAIN_ROUTES, *extra])
+    extra = Section(name="guarded", documents=[login_only, staff_only, superuser_only, job_board, publisher])
+    monkeypatch.setattr(sections, "SECTIONS", [*sections.SECTIONS, extra])
     app = create_app(seeded_settings)
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
         yield client

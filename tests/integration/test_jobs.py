@@ -82,7 +82,7 @@ async def test_rerender_markup_through_saq_and_a_worker_process(
     backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from pydotorg.app import create_app
-    from pydotorg.db.fixtures.seed import seed
+    from pydotorg.fixtures.seed import seed
 
     var_dir = tmp_path_factory.mktemp(f"saq-{backend}")
     settings = make_settings(var_dir, backend, redis_url=TEST_REDIS_URL)

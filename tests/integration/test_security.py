@@ -60,13 +60,14 @@ def test_an_unguarded_write_route_is_caught() -> None:
 
 
 def test_create_app_refuses_unguarded_write_routes(seeded_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pydotorg.server import routes
+    from pydotorg.server import sections
+    from pydotorg.web.section import Section
 
     @post("/sneaky-write")
     async def sneaky() -> None:
         return None
 
-    monkeypatch.setattr(routes, "PLAIN_ROUTES", [*routes.PLAIN_ROUTES, sneaky])
+    monkeypatch.setattr(sections, "SECTIONS", [*sections.SECTIONS, Section(name="sneaky", documents=[sneaky])])
     with pytest.raises(Exception, match="POST /sneaky-write"):
         create_app(seeded_settings)
 

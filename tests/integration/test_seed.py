@@ -10,8 +10,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
-from pydotorg.db.fixtures.seed import seed
 from pydotorg.db.models import Box, Flag, MenuItem, Page, Release, ReleaseFile, User
+from pydotorg.fixtures.seed import seed
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.settings import Settings
 from tests.conftest import DJANGO_FIXTURES, make_settings, migrate
@@ -40,7 +40,7 @@ async def test_seed_twice_changes_nothing(seeded_settings: Settings) -> None:
 
 async def test_project_boxes_use_the_django_labels() -> None:
     django_labels = {o["fields"]["label"] for o in json.loads((DJANGO_FIXTURES / "boxes.json").read_text())}
-    from pydotorg.db.fixtures.seed import project_boxes
+    from pydotorg.fixtures.seed import project_boxes
 
     assert {b.label for b in project_boxes()} == django_labels
 

@@ -10,6 +10,15 @@ import click
 from litestar import Litestar
 from litestar.plugins import CLIPluginProtocol
 
+from pydotorg.domain.users.cli import DEMO_STAFF_USERNAME, create_demo_staff, ensure_auth_data
+from pydotorg.fixtures.django import FixtureError
+from pydotorg.fixtures.seed import seed
+from pydotorg.fixtures.volume import seed_volume
+from pydotorg.lib.jobs import REGISTRY, UnknownJobError, get_job
+from pydotorg.server.jobs import QUEUE_NAME, WebSAQPlugin, job_context
+from pydotorg.server.sections import SECTIONS
+from pydotorg.settings import get_settings
+
 
 @click.command(name="seed", help="Load the menu, boxes, CMS pages and flags (idempotent).")
 @click.option(
@@ -25,10 +34,6 @@ from litestar.plugins import CLIPluginProtocol
     help="'large' adds python.org-sized data for benchmarks (releases, files, pages, users).",
 )
 def seed_command(app: Litestar, django_fixtures: Path | None, volume: str) -> None:
-    from pydotorg.db.fixtures.django import FixtureError
-    from pydotorg.db.fixtures.seed import seed
-    from pydotorg.domain.users.cli import DEMO_STAFF_USERNAME, create_demo_staff, ensure_auth_data
-
     settings = app.state.settings
 
     async def run() -> Any:
@@ -40,8 +45,6 @@ def seed_command(app: Litestar, django_fixtures: Path | None, volume: str) -> No
                 # Embedded mode only: a staff account to try the admin with (never in production set-ups).
                 demo = await create_demo_staff(session) if settings.mode == "embedded" else None
                 if volume == "large":
-                    from pydotorg.db.fixtures.volume import seed_volume
-
                     extra = await seed_volume(session)
                     report.created["volume rows"] += extra.rows
                 await session.commit()
@@ -80,9 +83,6 @@ def embedded_workers_run() -> None:
 @click.command(name="enqueue", help="Queue a background job by name, e.g. 'rerender_markup'.")
 @click.argument("name")
 def enqueue_command(app: Litestar, name: str) -> None:
-    from pydotorg.lib.jobs import REGISTRY, UnknownJobError, get_job
-    from pydotorg.server.jobs import job_context
-
     settings = app.state.settings
     try:
         fn = get_job(name)
@@ -92,8 +92,6 @@ def enqueue_command(app: Litestar, name: str) -> None:
     async def run() -> Any:
         try:
             if settings.uses_redis:
-                from pydotorg.server.jobs import QUEUE_NAME, WebSAQPlugin
-
                 queue = app.plugins.get(WebSAQPlugin).get_queue(QUEUE_NAME)
                 await queue.connect()
                 try:
@@ -126,15 +124,11 @@ def set_run_defaults(cli: click.Group) -> None:
 
 class PydotorgCLIPlugin(CLIPluginProtocol):
     def on_cli_init(self, cli: click.Group) -> None:
-        from pydotorg.domain.events.cli import events_group
-        from pydotorg.domain.users.cli import create_superuser_command, users_group
-        from pydotorg.settings import get_settings
-
         cli.add_command(seed_command)
-        cli.add_command(create_superuser_command)
-        cli.add_command(users_group)
-        cli.add_command(events_group)
         cli.add_command(enqueue_command)
+        for section in SECTIONS:
+            for command in section.commands:
+                cli.add_command(command)
         set_run_defaults(cli)
         if not get_settings().uses_redis and "workers" not in cli.commands:
             cli.add_command(embedded_workers_group)

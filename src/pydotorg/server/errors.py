@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from asyncpg.exceptions import DataError as AsyncpgDataError
 from litestar import MediaType, Request, Response
-from litestar.connection import ASGIConnection
 from litestar.exceptions import ClientException, HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.response.base import ASGIResponse
@@ -35,7 +34,9 @@ from sqlalchemy.exc import DBAPIError
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
 from pydotorg.domain.users.auth import ensure_user
-from pydotorg.server.cache import cms_cache_key, cms_cache_lookup, cms_cache_store
+from pydotorg.web.cache import cms_cache_key, cms_cache_lookup, cms_cache_store
+from pydotorg.web.errors import json_error, viewer_is_staff, wants_json
+from pydotorg.web.site_content import ensure_site_content
 
 logger = logging.getLogger(__name__)
 
@@ -43,30 +44,6 @@ NOT_FOUND_CACHE_CONTROL = "max-age=300"
 LOGIN_URL = "/accounts/login/"
 #: The message of Litestar's CSRF middleware.
 CSRF_FAILURE_DETAIL = "CSRF token verification failed"
-
-
-def wants_json(request: ASGIConnection[Any, Any, Any, Any]) -> bool:
-    return request.url.path.startswith(("/api/", "/schema"))
-
-
-def json_error(
-    status_code: int, detail: str, extra: dict[str, Any] | None = None, *, path: str = ""
-) -> Response[dict[str, Any]]:
-    if path.startswith("/api/v2"):  # Django REST framework's error body
-        headers = {"WWW-Authenticate": 'Token realm="api"'} if status_code == 401 else None
-        return Response(content={"detail": detail}, status_code=status_code, media_type=MediaType.JSON, headers=headers)
-    if path.startswith("/api/v1"):  # tastypie's
-        return Response(content={"error": detail}, status_code=status_code, media_type=MediaType.JSON)
-    return Response(
-        content={"status_code": status_code, "detail": detail, **(extra or {})},
-        status_code=status_code,
-        media_type=MediaType.JSON,
-    )
-
-
-def viewer_is_staff(request: ASGIConnection[Any, Any, Any, Any]) -> bool:
-    user = request.scope.get("user")
-    return bool(getattr(user, "is_staff", False))
 
 
 def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -89,8 +66,6 @@ def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
 
 async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
     """What to send for a path no route serves (GET and HEAD): a CMS page, a redirect, or the 404 page."""
-    from pydotorg.server.layout import ensure_site_content
-
     path = request.url.path
     if "\x00" in path or len(path) > MAX_PATH_LENGTH:
         # Neither can name a page or a redirect (and PostgreSQL refuses NUL in text): answer 404 at once.
@@ -165,8 +140,6 @@ class DeferredResponse(Response[None]):
 
 async def render_not_found(request: Request[Any, Any, Any]) -> Response[Any]:
     """The 404 page for a path a route matched but whose object does not exist (e.g. an unknown box)."""
-    from pydotorg.server.layout import ensure_site_content
-
     await ensure_site_content(request)
     return not_found_page(request)
 

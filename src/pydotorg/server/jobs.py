@@ -12,23 +12,16 @@ from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import pydotorg.domain.downloads.jobs
-import pydotorg.domain.events.importer
-import pydotorg.domain.jobs.jobs
-import pydotorg.domain.pages.jobs
-import pydotorg.lib.mail  # noqa: F401
+import pydotorg.lib.mail  # noqa: F401  (registers the send_mail job; the sections register theirs)
 from pydotorg.lib.jobs import JobContext, saq_tasks
 from pydotorg.server.database import build_sqlalchemy_config
+from pydotorg.server.sections import periodic_jobs as section_periodic_jobs
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
 
 QUEUE_NAME = "default"
-#: Periodic jobs run by the SAQ worker: job name -> the setting holding its cron schedule.
-PERIODIC_JOBS = {
-    "import_ics_calendars": "ics_import_cron",
-    "expire_jobs": "jobs_expire_cron",
-    "jobs_monthly_report": "jobs_report_cron",
-}
+#: Periodic jobs run by the SAQ worker: job name -> the setting holding its cron schedule (from the sections).
+PERIODIC_JOBS = section_periodic_jobs()
 
 
 def periodic_jobs(settings: Settings, tasks: list[Any]) -> list[CronJob]:

@@ -6,24 +6,16 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.response import Redirect
 from markupsafe import Markup
 
 from pydotorg.server.site_content import SiteContent
 from pydotorg.server.static_files import StaticManifest
 from pydotorg.settings import Settings
+from pydotorg.web.site_content import ensure_site_content
 
 EMPTY_CONTENT = SiteContent()
-
-
-async def ensure_site_content(request: Request[Any, Any, Any]) -> SiteContent:
-    content: SiteContent | None = getattr(request.state, "site", None)
-    if content is None:
-        content = await request.app.state.site_content.get()
-        request.state.site = content
-    return content
 
 
 def _site(ctx: Mapping[str, Any], /) -> SiteContent:
@@ -72,19 +64,3 @@ def configure_engine(settings: Settings, manifest: StaticManifest) -> Any:
 async def load_site_content(request: Request[Any, Any, Any]) -> None:
     """``before_request`` hook of the HTML routes."""
     await ensure_site_content(request)
-
-
-def append_slash(request: Request[Any, Any, Any]) -> Response[Any] | None:
-    """Django's APPEND_SLASH for our routes: ``/about`` answers 301 to ``/about/``.
-
-    Litestar matches both spellings; routes whose canonical URL has no trailing slash (``/robots.txt``,
-    ``/authenticated``, feeds) say so with ``opt={"append_slash": False}``.
-    """
-    if request.method not in {"GET", "HEAD"}:
-        return None
-    # raw_path keeps the slash Litestar's router ignores; some servers leave the query string on it.
-    raw: bytes = (request.scope.get("raw_path") or request.scope["path"].encode()).split(b"?", 1)[0]
-    if raw.endswith(b"/") or not request.route_handler.opt.get("append_slash", True):
-        return None
-    query = request.url.query
-    return Redirect(raw.decode("latin-1") + "/" + (f"?{query}" if query else ""), status_code=301)

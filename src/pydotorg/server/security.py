@@ -5,34 +5,27 @@
   Referrer-Policy, X-Content-Type-Options, and HSTS in production.
 * CSRF: Litestar's double-submit cookie on every form post (the APIs authenticate by header and are exempt, as on
   Django). The cookie is only handed out by pages that carry a form, so cached anonymous pages stay cookie-free.
-* Rate limits: per client address and per form (login, sign-up, password reset, e-mail confirmation), counted
-  in the mode's store; over the limit is a 429 with ``Retry-After``.
+* Rate limits live in ``web/ratelimit.py`` (sections attach them to their routes).
 * :func:`unguarded_write_routes` lists every route that changes state without a guard or a ``public_write``
   reason; ``create_app`` refuses to build such an app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Receive, Scope, Send
 
+from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
 from pydotorg.settings import Settings
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: Route ``opt`` key of pages that render a form (they get the CSRF cookie).
-FORM_KEY = "form"
-FORM: dict[str, Any] = {FORM_KEY: True}
+from pydotorg.web.forms import FORM_KEY, SAFE_METHODS
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -112,58 +105,8 @@ def csrf_middleware(settings: Settings) -> DefineMiddleware:
     return DefineMiddleware(FormCSRFMiddleware, config=build_csrf_config(settings))
 
 
-def _post_only(request: Request[Any, Any, Any]) -> bool:
-    return request.method == "POST"
-
-
-class SettingsRateLimitMiddleware(RateLimitMiddleware):
-    """Litestar's limiter, with the count read from the app's settings (``config.setting`` times ``weight``), so
-    operators and tests can tune it without new code."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        config: SettingsRateLimitConfig = self.config  # type: ignore[assignment]
-        settings: Settings = scope["litestar_app"].state.settings
-        self.max_requests = max(1, int(getattr(settings, config.setting)) * config.weight)
-        await super().__call__(scope, receive, send)
-
-
-@dataclass
-class SettingsRateLimitConfig(RateLimitConfig):
-    setting: str = ""
-    weight: int = 1
-
-
-def rate_limit(name: str, weight: int = 1) -> SettingsRateLimitConfig:
-    """A per-address limit on the POSTs of one form (GETs of the form are free): ``auth_rate_limit`` per minute."""
-    return SettingsRateLimitConfig(
-        rate_limit=("minute", 1),
-        identifier_for_request=lambda request: f"{name}:{get_remote_address(request)}",
-        check_throttle_handler=_post_only,
-        store="ratelimit",
-        middleware_class=SettingsRateLimitMiddleware,
-        setting="auth_rate_limit",
-        weight=weight,
-    )
-
-
-def rate_limit_per(
-    name: str, setting: str, identify: Callable[[Request[Any, Any, Any]], str]
-) -> SettingsRateLimitConfig:
-    """An hourly limit on every request of a router (the APIs), per ``identify(request)``; the count is the
-    ``setting`` of the app's settings."""
-    return SettingsRateLimitConfig(
-        rate_limit=("hour", 1),
-        identifier_for_request=lambda request: f"{name}:{identify(request)}",
-        store="ratelimit",
-        middleware_class=SettingsRateLimitMiddleware,
-        setting=setting,
-    )
-
-
 def unguarded_write_routes(app: Litestar) -> list[str]:
     """``METHOD path`` of every route that changes state with neither a guard nor a ``public_write`` reason."""
-    from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
-
     problems: list[str] = []
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
@@ -178,8 +121,6 @@ def unguarded_write_routes(app: Litestar) -> list[str]:
 
 def public_write_routes(app: Litestar) -> list[tuple[str, str]]:
     """``(METHOD path, reason)`` of the routes deliberately open to anonymous writes."""
-    from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
-
     found: list[tuple[str, str]] = []
     for route in app.routes:
         if isinstance(route, HTTPRoute):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pydotorg.db.fixtures.django import FixtureError, convert_boxes, convert_flags, convert_sitetree, resolve_url
-from pydotorg.db.fixtures.seed import parse_page_file, project_boxes, project_flags, project_menus, project_pages
+from pydotorg.fixtures.django import FixtureError, convert_boxes, convert_flags, convert_sitetree, resolve_url
+from pydotorg.fixtures.seed import parse_page_file, project_boxes, project_flags, project_menus, project_pages
 
 
 def test_project_menu_has_the_115_items_of_python_org() -> None:

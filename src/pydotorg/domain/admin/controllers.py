@@ -40,8 +40,8 @@ from pydotorg.domain.admin.registry import (
 from pydotorg.domain.users.auth import CurrentUser, current_user, has_perm
 from pydotorg.domain.users.guards import requires_staff
 from pydotorg.lib.forms import FormData, add_error
-from pydotorg.server.security import FORM
 from pydotorg.settings import Settings
+from pydotorg.web.forms import FORM
 
 
 def _me(request: Request[Any, Any, Any]) -> CurrentUser:

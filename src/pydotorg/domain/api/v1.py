@@ -26,8 +26,8 @@ from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import requires_v1_staff, v1_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v1
-from pydotorg.server.layout import append_slash
-from pydotorg.server.security import rate_limit_per
+from pydotorg.web.ratelimit import rate_limit_per
+from pydotorg.web.slash import append_slash
 
 PREFIX = "/api/v1"
 DEFAULT_LIMIT = 20

@@ -22,8 +22,8 @@ from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import requires_v2_staff, v2_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v2
-from pydotorg.server.layout import append_slash
-from pydotorg.server.security import rate_limit_per
+from pydotorg.web.ratelimit import rate_limit_per
+from pydotorg.web.slash import append_slash
 
 PREFIX = "/api/v2"
 FORMAT_PARAMS = {"format"}

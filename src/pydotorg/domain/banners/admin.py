@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydotorg.db.models.banners import Banner
 from pydotorg.domain.admin.registry import ModelAdmin, register
-from pydotorg.domain.boxes.admin import refresh_site_content
+from pydotorg.web.site_content import refresh_site_content
 
 register(
     ModelAdmin(

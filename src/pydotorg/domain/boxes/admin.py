@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydotorg.db.models.boxes import Box
 from pydotorg.domain.admin.registry import ModelAdmin, register
-
-
-async def refresh_site_content(request: Any, _obj: Any) -> None:
-    await request.app.state.site_content.invalidate()
-
+from pydotorg.web.site_content import refresh_site_content
 
 register(
     ModelAdmin(

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import MediaType, Request, Response, get
 from litestar.exceptions import NotFoundException
 
-from pydotorg.server.layout import ensure_site_content
+from pydotorg.web.site_content import ensure_site_content
 
 
 @get("/box/{label:str}/", name="box", media_type=MediaType.HTML)

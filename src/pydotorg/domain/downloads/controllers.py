@@ -18,7 +18,7 @@ from pydotorg.db.models.downloads import OS, Release, ReleaseFile, ReleaseVersio
 from pydotorg.domain.downloads import queries
 from pydotorg.domain.downloads.release_cycle import active_releases, eol_info
 from pydotorg.lib.feeds import Feed, FeedItem
-from pydotorg.server.errors import viewer_is_staff
+from pydotorg.web.errors import viewer_is_staff
 
 NO_SLASH: dict[str, Any] = {"append_slash": False}
 #: Django's nginx rule for /downloads/, with a short browser lifetime: the CDN copy is purged on every change,

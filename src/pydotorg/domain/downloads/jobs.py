@@ -16,8 +16,8 @@ from pydotorg.db.models.downloads import Release, ReleaseFile, ReleaseVersion
 from pydotorg.domain.downloads import queries
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.purge import PurgeClient
-from pydotorg.server.cache import clear_response_cache
-from pydotorg.server.site_content import STORE_NAME, bump_version
+from pydotorg.web.cache import clear_response_cache
+from pydotorg.web.site_content import STORE_NAME, bump_version
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _env = Environment(

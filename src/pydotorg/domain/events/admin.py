@@ -19,7 +19,7 @@ from pydotorg.db.models.events import (
     parse_duration,
 )
 from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, register
-from pydotorg.server.cache import clear_response_cache
+from pydotorg.web.cache import clear_response_cache
 
 FREQUENCY_CHOICES = [(f.value, f.label) for f in Frequency]
 

@@ -8,6 +8,9 @@ import click
 from litestar import Litestar
 from litestar.cli._utils import LitestarGroup
 
+from pydotorg.domain.events.importer import import_all
+from pydotorg.web.cache import clear_response_cache
+
 
 @click.group(name="events", cls=LitestarGroup, help="Community calendars.")
 def events_group() -> None:
@@ -19,9 +22,6 @@ def events_group() -> None:
 )
 @click.option("--calendar", "slug", default=None, help="Only this calendar (its slug).")
 def import_ics_command(app: Litestar, slug: str | None) -> None:
-    from pydotorg.domain.events.importer import import_all
-    from pydotorg.server.cache import clear_response_cache
-
     async def run() -> list[str]:
         try:
             reports = await import_all(app.state.db_config.get_session, app.state.settings, slug)

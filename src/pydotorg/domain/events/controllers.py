@@ -28,7 +28,7 @@ from pydotorg.lib.forms import bind, value
 from pydotorg.lib.ical import IcsEvent, Recurrence, build_calendar
 from pydotorg.lib.mail import queue_mail
 from pydotorg.lib.pagination import Page, page_number, paginate_query
-from pydotorg.server.security import FORM
+from pydotorg.web.forms import FORM
 
 EVENTS_PER_PAGE = 6
 INDEX_PER_PAGE = 30

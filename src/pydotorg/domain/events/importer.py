@@ -24,8 +24,8 @@ from pydotorg.db.models.events import Calendar, Event, EventLocation, OccurringR
 from pydotorg.lib.ical import IcsError, IcsEvent, format_duration, parse_calendar
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.markup import MarkupType
-from pydotorg.server.cache import clear_response_cache
 from pydotorg.settings import Settings
+from pydotorg.web.cache import clear_response_cache
 
 logger = logging.getLogger(__name__)
 

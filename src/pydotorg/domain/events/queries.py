@@ -313,3 +313,11 @@ async def homepage_events(session: AsyncSession, limit: int = 5, *, only_feature
     without loading the events themselves."""
     scope = {"featured": True} if only_featured else {}
     return await _listed(session, utcnow(), upcoming=True, limit=limit, scope=scope)
+
+
+async def upcoming_for_home(session: AsyncSession) -> list[dict[str, Any]]:
+    """The home page's "Upcoming Events" part: the next five events, as the home template reads them."""
+    return [
+        {"start": item.occurrence.start, "url": item.url, "title": item.title}
+        for item in await homepage_events(session, limit=5)
+    ]

@@ -15,7 +15,7 @@ from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobStatu
 from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, register
 from pydotorg.domain.jobs import services
 from pydotorg.domain.users.auth import current_user, has_perm
-from pydotorg.server.cache import clear_response_cache
+from pydotorg.web.cache import clear_response_cache
 
 STATUS_CHOICES = [(status.value, status.label) for status in JobStatus]
 

@@ -21,7 +21,7 @@ from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, value
 from pydotorg.lib.pagination import paginate_query
-from pydotorg.server.security import FORM
+from pydotorg.web.forms import FORM
 
 JOBS_PER_PAGE = 25
 REVIEW_PER_PAGE = 20

@@ -13,7 +13,7 @@ from pydotorg.db.models.jobs import Job, JobStatus
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.mail import Mail, deliver, render_mail
 from pydotorg.lib.purge import PurgeClient
-from pydotorg.server.cache import clear_response_cache
+from pydotorg.web.cache import clear_response_cache
 
 
 @job("jobs_changed")

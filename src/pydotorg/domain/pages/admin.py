@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
-from pydotorg.server.cache import clear_response_cache
+from pydotorg.web.cache import clear_response_cache
 
 IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp"})
 DOCUMENT_TYPES = frozenset({"pdf", "txt", "zip", "gz", "tgz", "bz2", "xz", "csv", "odt", "ods", "docx", "xlsx", "pptx"})

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.users import Membership
-from pydotorg.domain.events.queries import homepage_events
 from pydotorg.domain.users.auth import current_user
-from pydotorg.server.errors import json_error
-from pydotorg.server.security import FORM
+from pydotorg.web.errors import json_error
+from pydotorg.web.forms import FORM
+from pydotorg.web.section import HomeParts
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 FUNDING_JSON = STATIC_DIR / "funding.json"
@@ -36,12 +36,10 @@ class RootController(Controller):
     include_in_schema = False
 
     @get("/", name="home", cache=True)
-    async def home(self, db_session: AsyncSession) -> Template:
-        upcoming = [
-            {"start": item.occurrence.start, "url": item.url, "title": item.title}
-            for item in await homepage_events(db_session, limit=5)
-        ]
-        return page("python/index.html", upcoming_events=upcoming)
+    async def home(self, db_session: AsyncSession, home_parts: HomeParts) -> Template:
+        # What other sections show on the home page (upcoming events, ...) comes from what they registered.
+        context = {name: await part(db_session) for name, part in home_parts.items()}
+        return page("python/index.html", **context)
 
     @get("/about/", name="about", cache=True)
     async def about(self) -> Template:

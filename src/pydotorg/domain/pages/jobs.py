@@ -6,16 +6,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+import pydotorg.db.models  # noqa: F401  (every model on the registry)
 from pydotorg.db.base import Base, render_markup_fields
 from pydotorg.lib.jobs import JobContext, job
-from pydotorg.server.site_content import STORE_NAME, bump_version
+from pydotorg.web.site_content import STORE_NAME, bump_version
 
 BATCH_SIZE = 200
 
 
 def markup_models() -> list[type[Base]]:
-    import pydotorg.db.models  # noqa: F401
-
     return sorted(
         (m.class_ for m in Base.registry.mappers if getattr(m.class_, "__markup__", None)),
         key=lambda cls: cls.__name__,

@@ -32,8 +32,9 @@ from pydotorg.domain.users.guards import public_write, requires_login
 from pydotorg.lib import passwords
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
 from pydotorg.lib.mail import queue_mail
-from pydotorg.server.security import FORM, rate_limit
 from pydotorg.settings import Settings
+from pydotorg.web.forms import FORM
+from pydotorg.web.ratelimit import rate_limit
 
 LOGIN_FAILED = "The username and/or password you specified are not correct."
 

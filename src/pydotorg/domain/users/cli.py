@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import sys
 from typing import Any
@@ -14,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.users import Group
+from pydotorg.domain.admin.controllers import ensure_permissions
 from pydotorg.domain.users import services
+from pydotorg.domain.users.forms import USERNAME_PATTERN
 from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
 from pydotorg.lib import passwords
 
@@ -22,11 +25,8 @@ DEMO_STAFF_USERNAME = "demo-staff"
 
 
 async def ensure_auth_data(session: AsyncSession) -> None:
-    """The permission rows the admin knows about, and Django's "Job Board Admin" group."""
-    from pydotorg.domain.admin.controllers import ensure_permissions
-    from pydotorg.server.routes import load_sections
-
-    load_sections()
+    """The permission rows of every registered admin model (the sections register theirs when the app is built),
+    and Django's "Job Board Admin" group."""
     await ensure_permissions(session)
     if (await session.execute(select(Group.id).where(Group.name == JOB_BOARD_ADMIN_GROUP))).first() is None:
         session.add(Group(name=JOB_BOARD_ADMIN_GROUP))
@@ -72,10 +72,6 @@ async def create_demo_staff(session: AsyncSession) -> str | None:
 def create_superuser_command(
     app: Litestar, *, username: str, email: str, password: str | None, password_stdin: bool, no_input: bool
 ) -> None:
-    import re
-
-    from pydotorg.domain.users.forms import USERNAME_PATTERN
-
     if not re.match(USERNAME_PATTERN, username) or len(username) > 150:
         raise click.ClickException("Enter a valid username: letters, digits and @/./+/-/_ only (150 at most).")
     if "@" not in email:

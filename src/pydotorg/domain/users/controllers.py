@@ -23,7 +23,7 @@ from pydotorg.domain.users.forms import AffirmVoteForm, MembershipEditForm, Memb
 from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
 from pydotorg.lib.mail import queue_mail
-from pydotorg.server.security import FORM
+from pydotorg.web.forms import FORM
 
 #: Django's pattern for the two catch-all user routes.
 USERNAME_IN_URL = re.compile(r"^[-a-zA-Z0-9_@.+]+$")

@@ -1,0 +1,6 @@
+"""Banners: site-wide notices shown in the layout (admin only)."""
+
+from pydotorg.domain.banners import admin  # noqa: F401  (register the admin)
+from pydotorg.web.section import Section
+
+SECTION = Section(name="banners")

@@ -1,0 +1,15 @@
+"""Events: calendars at ``/events/``, their feeds, the ICS import, and the home page's upcoming events."""
+
+from pydotorg.domain.events import admin, importer  # noqa: F401  (register the admin and the import job)
+from pydotorg.domain.events.cli import events_group
+from pydotorg.domain.events.controllers import EventsController
+from pydotorg.domain.events.queries import upcoming_for_home
+from pydotorg.web.section import Section
+
+SECTION = Section(
+    name="events",
+    pages=[EventsController],
+    commands=[events_group],
+    home_parts={"upcoming_events": upcoming_for_home},
+    periodic_jobs={"import_ics_calendars": "ics_import_cron"},
+)

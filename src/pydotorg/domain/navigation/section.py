@@ -1,0 +1,6 @@
+"""The menu tree (Django's sitetree): the main menu, the top bar and the footer (admin only)."""
+
+from pydotorg.domain.navigation import admin  # noqa: F401  (register the admin)
+from pydotorg.web.section import Section
+
+SECTION = Section(name="navigation")

@@ -1,0 +1,13 @@
+"""Accounts, profiles and PSF membership; the user admin; ``create-superuser`` and ``users`` commands."""
+
+from pydotorg.domain.users import admin  # noqa: F401  (register the admin)
+from pydotorg.domain.users.accounts import AccountController
+from pydotorg.domain.users.cli import create_superuser_command, users_group
+from pydotorg.domain.users.controllers import MembershipController, UserController
+from pydotorg.web.section import Section
+
+SECTION = Section(
+    name="users",
+    pages=[AccountController, UserController, MembershipController],
+    commands=[create_superuser_command, users_group],
+)

@@ -1,0 +1,72 @@
+"""Site-wide content every page shows (boxes, the menu tree, banners): loaded once per process, reloaded on change.
+
+Templates render synchronously, so what they need is read ahead of time into a snapshot. A version token lives in
+the shared store (Redis in production); any process that edits a box, the menu or a banner writes a new token
+(:func:`bump_version`), and every process reloads its snapshot the next time it sees a different one. Nothing
+another instance needs is kept only in process memory.
+
+What the snapshot holds is composed by the app (``server/site_content.py``) from the sections that own it; this
+module knows only how to cache and version it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+from litestar.stores.base import Store
+
+VERSION_KEY = "version"
+STORE_NAME = "sitecontent"
+
+T = TypeVar("T")
+
+
+async def bump_version(store: Store) -> bytes:
+    token = secrets.token_hex(8).encode()
+    await store.set(VERSION_KEY, token)
+    return token
+
+
+class SiteContentCache(Generic[T]):
+    def __init__(self, store: Store, load: Callable[[], Awaitable[T]]) -> None:
+        self.store = store
+        self.load = load
+        self._version: bytes | None = None
+        self._content: T | None = None
+        self._lock = asyncio.Lock()
+        #: Also run when the content changes (the app clears its response cache there).
+        self.on_invalidate: Callable[[], Awaitable[None]] | None = None
+
+    async def get(self) -> T:
+        version = await self.store.get(VERSION_KEY)
+        if version is None:
+            version = await bump_version(self.store)
+        if self._content is not None and version == self._version:
+            return self._content
+        async with self._lock:
+            if self._content is None or version != self._version:
+                self._content = await self.load()
+                self._version = version
+        return self._content
+
+    async def invalidate(self) -> None:
+        await bump_version(self.store)
+        if self.on_invalidate is not None:
+            await self.on_invalidate()
+
+
+async def ensure_site_content(request: Any) -> Any:
+    """The request's snapshot (loaded once per request); the app's ``SiteContent``."""
+    content = getattr(request.state, "site", None)
+    if content is None:
+        content = await request.app.state.site_content.get()
+        request.state.site = content
+    return content
+
+
+async def refresh_site_content(request: Any, _obj: Any) -> None:
+    """Admin ``after_save`` hook of the models the snapshot is built from."""
+    await request.app.state.site_content.invalidate()
