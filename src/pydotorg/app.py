@@ -33,6 +33,7 @@ from pydotorg.server.errors import (
     internal_error_handler,
     not_found_handler,
 )
+from pydotorg.server.head import HeadAsGet
 from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, job_context
 from pydotorg.server.layout import configure_engine
 from pydotorg.server.routes import build_routers
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[csrf_middleware(settings), session_config.middleware, AuthenticationMiddleware()],
         before_send=[security_headers(settings)],
     )
+    app.asgi_handler = HeadAsGet(app.asgi_handler)
     unguarded = unguarded_write_routes(app)
     if unguarded:
         msg = "routes that change state need a guard or a public_write reason: " + ", ".join(unguarded)
