@@ -35,10 +35,10 @@ typecheck: install ## mypy --strict on src/
 	$(BIN)/mypy
 
 test: install lint typecheck ## Lint, type-check and run the whole suite with coverage (>= 90% of src/)
-	$(BIN)/pytest --cov --cov-report=term --cov-report=xml:var/coverage.xml
+	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term --cov-report=xml:var/coverage.xml
 
 test-fast: install ## The suite without lint, type-check or browser tests
-	$(BIN)/pytest -m "not e2e" -x -q
+	$(BIN)/pytest -n auto --dist loadfile -m "not e2e" -x -q
 
 format: install ## Format and fix what ruff can
 	$(BIN)/ruff format src tests

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from advanced_alchemy.alembic.commands import AlembicCommands
@@ -23,6 +24,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from pydotorg.app import create_app
@@ -33,8 +35,28 @@ from pydotorg.settings import Settings
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 DJANGO_FIXTURES = SHARED / "reference" / "django-fixtures"
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+#: The pytest-xdist worker running this process ("gw0", "gw1", ...), or "" in a serial run.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def per_worker_database(url: str | None) -> str | None:
+    """Each xdist worker gets a database of its own on the same server: ``<name>_gw0``, ``<name>_gw1``, ..."""
+    if not url or not XDIST_WORKER:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{XDIST_WORKER}").render_as_string(hide_password=False)
+
+
+def per_worker_redis(url: str | None) -> str | None:
+    """Each xdist worker gets a Redis database number of its own (1, 2, ...; a serial run keeps the URL's)."""
+    if not url or not XDIST_WORKER:
+        return url
+    return urlunsplit(urlsplit(url)._replace(path=f"/{int(XDIST_WORKER.removeprefix('gw')) + 1}"))
+
+
+SERVER_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or None
+TEST_DATABASE_URL = per_worker_database(SERVER_DATABASE_URL)
+TEST_REDIS_URL = per_worker_redis(os.environ.get("TEST_REDIS_URL") or None)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -72,10 +94,25 @@ def migrate(settings: Settings) -> None:
     asyncio.run(config.get_engine().dispose())
 
 
+async def _create_worker_database() -> None:
+    """Create this worker's database next to ``TEST_DATABASE_URL``'s when it does not exist yet."""
+    assert SERVER_DATABASE_URL and TEST_DATABASE_URL
+    name = make_url(TEST_DATABASE_URL).database
+    engine = create_async_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
-    if request.param == "postgres" and not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
+    if request.param == "postgres":
+        if not TEST_DATABASE_URL:
+            pytest.skip("TEST_DATABASE_URL is not set (CI sets it; see the README's Tests section)")
+        if TEST_DATABASE_URL != SERVER_DATABASE_URL:
+            asyncio.run(_create_worker_database())
     return str(request.param)
 
 

@@ -123,8 +123,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             description=(
                 "The python.org APIs. /api/v2/ follows Django REST framework's conventions (bare lists, absolute "
-                "hyperlinks, Authorization: Token <key>); /api/v1/ follows tastypie's (meta/objects envelopes, "
-                "Authorization: ApiKey <username>:<key>). Reads are public; writes need a staff user's credentials."
+                "hyperlinks, `Authorization: Token <key>`); /api/v1/ follows tastypie's (meta/objects envelopes, "
+                "`Authorization: ApiKey <username>:<key>`). Reads are public; writes need a staff user's credentials."
             ),
             render_plugins=[
                 SwaggerRenderPlugin(

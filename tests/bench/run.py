@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
                 env = app_env(seconds)
                 port = _free_port()
                 command = [PYTHON, "-m", "pydotorg", "run", "--host", "127.0.0.1", "--port", str(port),
-                           "--wc", str(args.workers)]  # fmt: skip
+                           "--wc", str(args.workers), "--granian-no-access-log"]  # fmt: skip
                 with server(command, env, f"http://127.0.0.1:{port}/_health") as process:
                     while remaining and process.poll() is None:
                         label, path = remaining.pop(0)

@@ -47,7 +47,7 @@ EXTRA_PATHS = [
     "/api/v1/downloads/release/?limit=20",
     "/api/v2/downloads/release/?is_published=true",
     "/api/v2/downloads/os/",
-    "/api/v2/downloads/release_file/?limit=50",
+    "/api/v2/downloads/release_file/?os=1",
     "/api/v1/pages/page/?limit=20",
     "/downloads/feed.atom",
     "/events/python-events/feed.ics",
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             paths += EXTRA_PATHS
         port = _free_port()
         command = [PYTHON, "-m", "pydotorg", "run", "--host", "127.0.0.1", "--port", str(port),
-                   "--wc", str(args.workers), *args.server_args.split()]  # fmt: skip
+                   "--wc", str(args.workers), "--granian-no-access-log", *args.server_args.split()]  # fmt: skip
         offset = log.stat().st_size if log.exists() else 0
         with server(command, env, f"http://127.0.0.1:{port}/_health") as process:
             paths = reachable(port, paths)

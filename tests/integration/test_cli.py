@@ -119,3 +119,43 @@ def test_create_superuser_and_credentials(tmp_path: Path) -> None:
     assert verified == (1,)
     assert ("Job Board Admin",) in groups
     assert perms[0] >= 4 * 14 + 2
+
+
+def test_set_password_recovers_the_demo_staff_account(tmp_path: Path) -> None:
+    import asyncio
+    import re
+
+    from pydotorg.lib.passwords import verify_password_async
+    from pydotorg.server.database import build_sqlalchemy_config
+    from tests.conftest import make_settings
+
+    assert _run("database", "upgrade", "--no-prompt", var_dir=tmp_path).returncode == 0
+    first = re.search(r"demo staff account: demo-staff / (\S+)", _run("seed", var_dir=tmp_path).stdout)
+    assert first is not None
+    reset = _run("users", "set-password", "demo-staff", var_dir=tmp_path)
+    assert reset.returncode == 0, reset.stderr
+    found = re.search(r"New password for demo-staff: (\S+)", reset.stdout)
+    assert found is not None and found.group(1) != first.group(1)
+
+    async def stored_hash() -> str:
+        from sqlalchemy import select
+
+        from pydotorg.db.models import User
+
+        config = build_sqlalchemy_config(make_settings(tmp_path, "sqlite"))
+        async with config.get_session() as session:
+            password = await session.scalar(select(User.password).where(User.username == "demo-staff"))
+        await config.get_engine().dispose()
+        assert password is not None
+        return password
+
+    encoded = asyncio.run(stored_hash())
+    assert asyncio.run(verify_password_async(found.group(1), encoded))
+    assert not asyncio.run(verify_password_async(first.group(1), encoded))
+    weak = subprocess.run(
+        [sys.executable, "-m", "pydotorg", "users", "set-password", "demo-staff", "--password-stdin"],
+        input="123\n", env={**os.environ, "PYDOTORG_VAR_DIR": str(tmp_path), "PYDOTORG_ENV": "test"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert weak.returncode != 0 and "too short" in weak.stdout + weak.stderr
+    assert _run("users", "set-password", "nobody", var_dir=tmp_path).returncode != 0

@@ -141,6 +141,7 @@ async def test_the_whole_workflow_and_its_five_mails(
     assert any(str(m["Subject"]) == f"Job Submitted for Approval: {display}" for m in mails)
     mine = await client.get("/jobs/mine/")
     assert mine.status_code == 200 and display in mine.text and "review" in mine.text
+    assert 'class="listing-new"' not in mine.text  # not "New" until it is published
 
     # the moderator (group "Job Board Admin", not staff) sees it in the queue and comments
     await as_user(client, board.moderator)

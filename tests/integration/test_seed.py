@@ -144,3 +144,11 @@ async def test_seeding_again_keeps_staff_edits(seeded_settings: Settings) -> Non
             page.title, page.content, box.content, item.title, flag.everyone = before
             await session.commit()
         await config.get_engine().dispose()
+
+
+async def test_the_menu_links_our_own_event_form(seeded_settings: Settings) -> None:
+    config = build_sqlalchemy_config(seeded_settings)
+    async with config.get_session() as session:
+        item = await session.scalar(select(MenuItem).where(MenuItem.title == "Submit an Event"))
+        assert item is not None and item.url == "/events/submit/"
+    await config.get_engine().dispose()

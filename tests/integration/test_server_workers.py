@@ -163,7 +163,10 @@ def test_a_killed_worker_is_replaced_and_the_server_keeps_answering(
     assert len(failed) <= len(clients)
     # Once respawned, both workers answer: new connections are spread over both processes again.
     assert all(_get(f"{base}/_health") == 200 for _ in range(20))
-    assert "worker-1" in log_path.read_text()
+    log = log_path.read_text()
+    assert "worker-1" in log
+    # the access log: one line per request with method, path, status and milliseconds
+    assert re.search(r'"GET /_health HTTP/1\.1" 200 \d+\.\d{3}', log), log[-2000:]
 
 
 def test_web_processes_run_no_job_worker_threads(tmp_path: Path) -> None:

@@ -112,6 +112,9 @@ RUN_DEFAULTS = {
     # A worker that dies (a crash, the OOM killer) is replaced after ``--respawn-interval`` seconds instead of
     # Granian shutting the whole server down. ``--no-respawn-failed-workers`` restores Granian's behaviour.
     "respawn_failed_workers": True,
+    # One line per request on standard output: time, client, method, path, protocol, status and milliseconds.
+    # ``--granian-no-access-log`` turns it off (the benchmarks do, to keep their logs small).
+    "log_access_enabled": True,
 }
 
 

@@ -118,7 +118,9 @@ class Job(ContentManageable, Base):
 
     @property
     def is_new(self) -> bool:
-        return self.created is not None and self.created > utcnow() - datetime.timedelta(days=NEW_JOB_DAYS)
+        """A listing created in the last days, and published: a job still in review or a draft is not "New"."""
+        recent = self.created is not None and self.created > utcnow() - datetime.timedelta(days=NEW_JOB_DAYS)
+        return recent and self.status == JobStatus.APPROVED
 
     @property
     def editable(self) -> bool:

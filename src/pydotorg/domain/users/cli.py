@@ -123,3 +123,27 @@ def credentials_command(app: Litestar, username: str, rotate: bool) -> None:
         click.echo("New credentials (the old ones no longer work):")
     click.echo(f"API v1:  Authorization: ApiKey {name}:{key}")
     click.echo(f"API v2:  Authorization: Token {token}")
+
+
+@users_group.command(  # type: ignore[untyped-decorator]
+    name="set-password",
+    help="Give a user a new password: a random one, printed once, or the first line of standard input. "
+    "The user's other sessions end. Use it to recover the demo staff account.",
+)
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def set_password_command(app: Litestar, username: str, password_stdin: bool) -> None:
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+
+    async def work(session: AsyncSession) -> None:
+        user = await services.get_by_username(session, username)
+        if user is None:
+            raise click.ClickException(f"No user named {username!r}.")
+        problems = passwords.validate_password(password, username=user.username, email=user.email)
+        if problems:
+            raise click.ClickException(" ".join(problems))
+        # Sessions carry a hash of the password: every session of the old one is signed out.
+        user.password = await passwords.hash_password_async(password)
+
+    _run(app, work)
+    click.echo(f"New password for {username}: {password}" if not password_stdin else f"Password of {username} set.")
