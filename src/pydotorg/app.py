@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from pydotorg import __version__
 from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config
-from pydotorg.lib.jobs import InProcessQueue, SaqJobQueue
+from pydotorg.lib.jobs import InProcessQueue, JobQueue, SaqJobQueue
 from pydotorg.server.cli import PydotorgCLIPlugin
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.errors import (
@@ -44,6 +44,7 @@ from pydotorg.server.static_files import StaticManifest, build_static_handler
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
 from pydotorg.web.cache import build_response_cache_config, clear_response_cache
+from pydotorg.web.changes import Changes
 from pydotorg.web.site_content import STORE_NAME, SiteContentCache
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -52,14 +53,20 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    db_config = build_sqlalchemy_config(settings)
     stores = build_store_registry(settings)
+    changes = Changes(stores=stores)
+    db_config = build_sqlalchemy_config(settings, changes)
     manifest = StaticManifest()
 
     plugins: list[PluginProtocol] = [SQLAlchemyPlugin(config=db_config), GranianPlugin(), PydotorgCLIPlugin()]
     saq_plugin = build_saq_plugin(settings) if settings.uses_redis else None
+    jobs: JobQueue
     if saq_plugin is not None:
         plugins.append(saq_plugin)
+        jobs = SaqJobQueue(saq_plugin.get_queue(QUEUE_NAME), retries=settings.job_retries)
+    else:
+        jobs = InProcessQueue(job_context(settings, db_config.get_session, stores), retries=settings.job_retries)
+    changes.jobs = jobs
 
     session_config = build_session_config(secure=settings.secure_cookies, max_age=settings.session_max_age)
     state = State(
@@ -67,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": settings,
             "db_config": db_config,
             "session_config": session_config,
+            "jobs": jobs,
             "site_content": SiteContentCache(
                 stores.get(STORE_NAME), site_content_loader(db_config.create_session_maker())
             ),
@@ -78,16 +86,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await clear_response_cache(app.stores)
 
         app.state.site_content.on_invalidate = clear
-        if saq_plugin is not None:
-            app.state.jobs = SaqJobQueue(saq_plugin.get_queue(QUEUE_NAME), retries=settings.job_retries)
-        else:
-            ctx = job_context(settings, db_config.get_session, app.stores)
-            app.state.jobs = InProcessQueue(ctx, retries=settings.job_retries)
 
     async def stop_jobs(app: Litestar) -> None:
-        jobs = app.state.get("jobs")
-        if isinstance(jobs, InProcessQueue):
-            await jobs.drain()
+        await jobs.drain()
 
     settings.media_path.mkdir(parents=True, exist_ok=True)
     media = create_static_files_router(
@@ -108,7 +109,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             engine=JinjaTemplateEngine,
             engine_callback=configure_engine(settings, manifest),
         ),
-        dependencies={"home_parts": Provide(home_parts, use_cache=True, sync_to_thread=False)},
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "home_parts": Provide(home_parts, use_cache=True, sync_to_thread=False),
+        },
         exception_handlers={
             NotFoundException: not_found_handler,
             HTTPException: http_exception_handler,

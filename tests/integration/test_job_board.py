@@ -22,6 +22,7 @@ from pydotorg.domain.users.cli import ensure_auth_data
 from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
 from pydotorg.lib.jobs import JobContext, get_job
 from pydotorg.settings import Settings
+from pydotorg.web.changes import POLICIES
 from tests.conftest import csrf_token, delete_user, log_in, make_user, post_form, read_mails, wait_for_mail
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -530,8 +531,8 @@ async def test_expire_and_monthly_report(app: Litestar, board: Board, seeded_set
         ids = (long_ago.id, recent.id)
     ctx = JobContext(settings=seeded_settings, session_factory=app.state.db_config.get_session, stores=app.stores)
     assert await get_job("expire_jobs")(ctx) >= 1
-    # moderation changes purge the job, the list and the feed (Django purged on approval)
-    assert await get_job("jobs_changed")(ctx, job_id=ids[0]) == [f"/jobs/{ids[0]}/", "/jobs/", "/jobs/feed/rss/"]
+    # any change to a job purges the job, the list and the feed (Django purged on approval); see test_changes.py
+    assert list(POLICIES[Job].urls(Job(id=ids[0]))) == [f"/jobs/{ids[0]}/", "/jobs/", "/jobs/feed/rss/"]
     assert await status_of(app, ids[0]) == "expired"
     assert await status_of(app, ids[1]) == "approved"
 

@@ -62,6 +62,9 @@ def get_job(name: str) -> JobFunction:
 class JobQueue(Protocol):
     async def enqueue(self, name: str, **kwargs: Any) -> None: ...
 
+    async def drain(self) -> None:
+        """Wait for the jobs this process runs itself (a command exits only once they are done)."""
+
 
 class InProcessQueue:
     """Runs jobs as tasks of the current event loop; :meth:`drain` waits for them (used at shutdown)."""
@@ -97,8 +100,10 @@ class InProcessQueue:
         return None
 
     async def drain(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait for the jobs running on this event loop (a server has one; a test may run the app on another)."""
+        loop = asyncio.get_running_loop()
+        while mine := [task for task in self._tasks if task.get_loop() is loop]:
+            await asyncio.gather(*mine, return_exceptions=True)
 
 
 class SaqJobQueue:
@@ -111,6 +116,9 @@ class SaqJobQueue:
     async def enqueue(self, name: str, **kwargs: Any) -> None:
         get_job(name)  # fail early, in the caller, for a name no worker knows
         await self.queue.enqueue(name, retries=self.retries, **kwargs)
+
+    async def drain(self) -> None:
+        """Nothing to wait for: the SAQ worker runs the jobs."""
 
 
 def saq_tasks() -> list[Callable[..., Awaitable[Any]]]:

@@ -38,8 +38,8 @@ def seed_command(app: Litestar, django_fixtures: Path | None, volume: str) -> No
 
     async def run() -> Any:
         try:
+            # Its commits reload the site content and clear the response cache (see web/changes.py).
             report = await seed(app.state.db_config.get_session, django_fixtures=django_fixtures)
-            await app.state.site_content.invalidate()
             async with app.state.db_config.get_session() as session:
                 await ensure_auth_data(session)
                 # Embedded mode only: a staff account to try the admin with (never in production set-ups).
@@ -50,6 +50,7 @@ def seed_command(app: Litestar, django_fixtures: Path | None, volume: str) -> No
                 await session.commit()
             return report, demo
         finally:
+            await app.state.jobs.drain()
             await app.state.db_config.get_engine().dispose()
 
     try:
@@ -102,6 +103,7 @@ def enqueue_command(app: Litestar, name: str) -> None:
             # Embedded mode has no separate worker: run it here and now.
             return await fn(job_context(settings, app.state.db_config.get_session, app.stores))
         finally:
+            await app.state.jobs.drain()
             await app.state.db_config.get_engine().dispose()
 
     click.echo(f"{name}: {asyncio.run(run())}")

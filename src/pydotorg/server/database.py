@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.pool import NullPool
 
 from pydotorg.settings import Settings
+from pydotorg.web.changes import INFO_KEY, Changes
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "db" / "migrations"
 
@@ -29,7 +30,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def build_sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+def build_sqlalchemy_config(settings: Settings, changes: Changes | None = None) -> SQLAlchemyAsyncConfig:
+    """The engine and sessions; with ``changes``, every session releases its side effects there on commit (see
+    ``web/changes.py``). Without it (migrations, maintenance) sessions record none."""
     import pydotorg.db.models  # noqa: F401  (register every model on the metadata)
 
     url = settings.sqlalchemy_url
@@ -48,7 +51,9 @@ def build_sqlalchemy_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     config = SQLAlchemyAsyncConfig(
         connection_string=url,
         engine_config=engine_config,
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        session_config=AsyncSessionConfig(
+            expire_on_commit=False, info={INFO_KEY: changes} if changes is not None else None
+        ),
         before_send_handler="autocommit_include_redirects",
         alembic_config=AlembicAsyncConfig(
             script_location=str(MIGRATIONS_DIR),

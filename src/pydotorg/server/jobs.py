@@ -13,11 +13,12 @@ from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import pydotorg.lib.mail  # noqa: F401  (registers the send_mail job; the sections register theirs)
-from pydotorg.lib.jobs import JobContext, saq_tasks
+from pydotorg.lib.jobs import JobContext, SaqJobQueue, saq_tasks
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.sections import periodic_jobs as section_periodic_jobs
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
+from pydotorg.web.changes import Changes
 
 QUEUE_NAME = "default"
 #: Periodic jobs run by the SAQ worker: job name -> the setting holding its cron schedule (from the sections).
@@ -38,9 +39,12 @@ def job_context(
 async def _worker_startup(ctx: Context) -> None:
     """Runs in the worker process: its own engine, sessions and stores."""
     settings = get_settings()
-    db_config = build_sqlalchemy_config(settings)
+    stores = build_store_registry(settings)
+    # A job's own changes (an import, an expiry) release their side effects into this worker's queue.
+    changes = Changes(stores=stores, jobs=SaqJobQueue(ctx["worker"].queue, retries=settings.job_retries))
+    db_config = build_sqlalchemy_config(settings, changes)
     ctx["pydotorg_db"] = db_config  # type: ignore[typeddict-unknown-key]
-    ctx["pydotorg"] = job_context(settings, db_config.get_session, build_store_registry(settings))  # type: ignore[typeddict-unknown-key]
+    ctx["pydotorg"] = job_context(settings, db_config.get_session, stores)  # type: ignore[typeddict-unknown-key]
 
 
 async def _worker_shutdown(ctx: Context) -> None:

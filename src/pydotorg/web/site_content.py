@@ -65,8 +65,3 @@ async def ensure_site_content(request: Any) -> Any:
         content = await request.app.state.site_content.get()
         request.state.site = content
     return content
-
-
-async def refresh_site_content(request: Any, _obj: Any) -> None:
-    """Admin ``after_save`` hook of the models the snapshot is built from."""
-    await request.app.state.site_content.invalidate()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydotorg.db.models.banners import Banner
 from pydotorg.domain.admin.registry import ModelAdmin, register
-from pydotorg.web.site_content import refresh_site_content
 
 register(
     ModelAdmin(
@@ -17,6 +16,5 @@ register(
         search_fields=["title", "message"],
         list_filter=["active", "psf_pages_only"],
         fields=["title", "message", "link", "active", "psf_pages_only"],
-        after_save=refresh_site_content,
     )
 )

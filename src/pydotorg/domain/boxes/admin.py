@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydotorg.db.models.boxes import Box
 from pydotorg.domain.admin.registry import ModelAdmin, register
-from pydotorg.web.site_content import refresh_site_content
 
 register(
     ModelAdmin(
@@ -17,6 +16,5 @@ register(
         search_fields=["label", "content"],
         ordering="label",
         fields=["label", "content", "content_markup_type"],
-        after_save=refresh_site_content,
     )
 )

@@ -1,8 +1,10 @@
 """Downloads at ``/downloads/`` and ``/getit/``, ``/doc/``, the release APIs, the boxes regenerated on publish."""
 
+from pydotorg.db.models.downloads import OS, Release, ReleaseFile
 from pydotorg.domain.downloads import admin, api, jobs  # noqa: F401  (register the admin, API resources and jobs)
 from pydotorg.domain.downloads.controllers import DownloadsController
 from pydotorg.domain.downloads.docs import DocsController
+from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
@@ -10,3 +12,7 @@ SECTION = Section(
     pages=[DocsController],
     mounts=[("/downloads", [DownloadsController]), ("/getit", [DownloadsController])],
 )
+
+# Every downloads page carries the ``downloads`` surrogate key; the release directory listing is purged by URL.
+for model in (OS, Release, ReleaseFile):
+    invalidates(model, keys=["downloads"], urls=["/ftp/python/"])

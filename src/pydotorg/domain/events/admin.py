@@ -19,14 +19,8 @@ from pydotorg.db.models.events import (
     parse_duration,
 )
 from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, register
-from pydotorg.web.cache import clear_response_cache
 
 FREQUENCY_CHOICES = [(f.value, f.label) for f in Frequency]
-
-
-async def events_changed(request: Any, _obj: Any) -> None:
-    """Event pages are cached for anonymous visitors; a change shows at once."""
-    await clear_response_cache(request.app.stores)
 
 
 async def validate_occurring_rule(_session: AsyncSession, form: Any, _obj: Any) -> dict[str, str]:
@@ -67,7 +61,6 @@ register(
             "slug": "Used in /events/<slug>/.",
         },
         related=[("Events", "events.event", "calendar_id")],
-        after_save=events_changed,
     )
 )
 
@@ -102,7 +95,6 @@ register(
             ("Recurring rules", "events.recurringrule", "event_id"),
             ("Alarms", "events.alarm", "event_id"),
         ],
-        after_save=events_changed,
     )
 )
 
@@ -119,7 +111,6 @@ register(
         ordering="name",
         fields=["name", "address", "url", "calendar_id"],
         fk_select={"calendar_id": Calendar},
-        after_save=events_changed,
     )
 )
 
@@ -136,7 +127,6 @@ register(
         ordering="name",
         fields=["name", "slug", "calendar_id"],
         fk_select={"calendar_id": Calendar},
-        after_save=events_changed,
     )
 )
 
@@ -152,7 +142,6 @@ register(
         fields=["event_id", "dt_start", "dt_end", "all_day"],
         help_texts={"dt_start": "UTC.", "dt_end": "UTC; for an all-day event, its last day."},
         validate=validate_occurring_rule,
-        after_save=events_changed,
     )
 )
 
@@ -169,7 +158,6 @@ register(
         choices={"frequency": FREQUENCY_CHOICES},
         help_texts={"duration": "How long each occurrence lasts, e.g. '15 min', '2 hours', '1 day'."},
         validate=validate_recurring_rule,
-        after_save=events_changed,
     )
 )
 

@@ -9,7 +9,6 @@ from litestar import Litestar
 from litestar.cli._utils import LitestarGroup
 
 from pydotorg.domain.events.importer import import_all
-from pydotorg.web.cache import clear_response_cache
 
 
 @click.group(name="events", cls=LitestarGroup, help="Community calendars.")
@@ -25,9 +24,8 @@ def import_ics_command(app: Litestar, slug: str | None) -> None:
     async def run() -> list[str]:
         try:
             reports = await import_all(app.state.db_config.get_session, app.state.settings, slug)
-            if any(r.created or r.updated for r in reports):
-                await clear_response_cache(app.stores)
         finally:
+            await app.state.jobs.drain()  # the CDN purges its commits queued
             await app.state.db_config.get_engine().dispose()
         failed = [r for r in reports if r.error]
         for report in reports:

@@ -25,7 +25,6 @@ from pydotorg.lib.ical import IcsError, IcsEvent, format_duration, parse_calenda
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.markup import MarkupType
 from pydotorg.settings import Settings
-from pydotorg.web.cache import clear_response_cache
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +183,5 @@ async def import_all(
 
 @job("import_ics_calendars")
 async def import_ics_calendars(ctx: JobContext, *, slug: str | None = None, **_: Any) -> list[str]:
-    reports = await import_all(ctx.session_factory, ctx.settings, slug)
-    if any(r.created or r.updated for r in reports):
-        await clear_response_cache(ctx.stores)
+    reports = await import_all(ctx.session_factory, ctx.settings, slug)  # its commits purge the events pages
     return [report.summary() for report in reports]

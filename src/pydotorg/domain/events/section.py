@@ -1,9 +1,11 @@
 """Events: calendars at ``/events/``, their feeds, the ICS import, and the home page's upcoming events."""
 
+from pydotorg.db.models.events import Calendar, Event, EventCategory, EventLocation, OccurringRule, RecurringRule
 from pydotorg.domain.events import admin, importer  # noqa: F401  (register the admin and the import job)
 from pydotorg.domain.events.cli import events_group
 from pydotorg.domain.events.controllers import EventsController
 from pydotorg.domain.events.queries import upcoming_for_home
+from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
@@ -13,3 +15,7 @@ SECTION = Section(
     home_parts={"upcoming_events": upcoming_for_home},
     periodic_jobs={"import_ics_calendars": "ics_import_cron"},
 )
+
+# Every events page carries the ``events`` surrogate key; the home page lists upcoming events.
+for model in (Calendar, Event, EventCategory, EventLocation, OccurringRule, RecurringRule):
+    invalidates(model, keys=["events"], urls=["/"])

@@ -15,13 +15,8 @@ from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobStatu
 from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, register
 from pydotorg.domain.jobs import services
 from pydotorg.domain.users.auth import current_user, has_perm
-from pydotorg.web.cache import clear_response_cache
 
 STATUS_CHOICES = [(status.value, status.label) for status in JobStatus]
-
-
-async def jobs_saved(request: Any, _obj: Any) -> None:
-    await clear_response_cache(request.app.stores)
 
 
 def _moderation(action: str) -> Any:
@@ -31,17 +26,13 @@ def _moderation(action: str) -> Any:
             raise PermissionDeniedException("You need the 'jobs.change_job' permission.")
         done: list[tuple[Job, JobStatus]] = []
         refused: list[str] = []
+        settings = request.app.state.settings
         for job in rows:
             try:
-                done.append((job, services.moderate(job, action)))
+                done.append((job, services.moderate_job(db_session, settings, job, action, me)))
             except services.WrongStateError as exc:
                 refused.append(f"#{job.id}: {exc.detail}")
-            else:
-                job.last_modified_by_id = me.id
         await db_session.commit()
-        for job, status in done:
-            await services.mail_decision(request.app, job, status, me)
-            await services.jobs_changed(request.app, job)
         if done:
             flash(request, f"{len(done)} job(s) {JobStatus(done[0][1]).value}.", category="success")
         if refused:
@@ -68,7 +59,6 @@ for vocabulary, model_name, singular, plural in (
             ordering="name",
             fields=["name", "slug", "active"],
             help_texts={"active": "Only active ones are offered on the job form and listed on /jobs/."},
-            after_save=jobs_saved,
         )
     )
 
@@ -123,7 +113,6 @@ register(
             "archive": ("Archive selected jobs", _moderation("archive")),
             "remove": ("Remove selected jobs", _moderation("remove")),
         },
-        after_save=jobs_saved,
     )
 )
 

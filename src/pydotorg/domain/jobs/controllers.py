@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobStatus, JobType
+from pydotorg.db.models.jobs import Job, JobCategory, JobStatus, JobType
 from pydotorg.domain.jobs import services
 from pydotorg.domain.jobs.forms import JobForm, ReviewCommentForm
 from pydotorg.domain.users.auth import CurrentUser, current_user, safe_next
@@ -21,6 +21,7 @@ from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, value
 from pydotorg.lib.pagination import paginate_query
+from pydotorg.settings import Settings
 from pydotorg.web.forms import FORM
 
 JOBS_PER_PAGE = 25
@@ -261,8 +262,6 @@ class JobsController(Controller):
         await _apply_form(db_session, form, job)
         job.last_modified_by_id = _me(request).id
         await db_session.commit()
-        if job.status == JobStatus.APPROVED:
-            await services.jobs_changed(request.app, job)
         # Django redirected to any POSTed ``next`` (an open redirect); only local paths are followed here
         return Redirect(safe_next(data.get("next"), f"/jobs/{job.id}/preview/"))
 
@@ -290,15 +289,15 @@ class JobsController(Controller):
         )
 
     @post("/{pk:int}/preview/", name="jobs:job_preview_post", guards=[requires_login], status_code=200)
-    async def submit(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Response[Any]:
+    async def submit(
+        self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession, settings: Settings
+    ) -> Response[Any]:
         job = await self._previewable(request, db_session, pk)
         data = await request.form()
         if data.get("action") != "review":
             raise ClientException("Unknown action: use action=review to submit the job for review.")
-        changed = services.submit_for_review(job)
+        services.submit_job(db_session, settings, job)
         await db_session.commit()
-        if changed:
-            await services.mail_submitted(request.app, job)
         return Redirect("/jobs/thanks/")
 
     async def _previewable(self, request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Job:
@@ -316,11 +315,8 @@ class JobsController(Controller):
         job = await _job_or_404(db_session, pk)
         if job.creator_id != _me(request).id:
             raise NotFoundException("No such job.")
-        was_visible = job.is_visible
         services.moderate(job, "remove")
         await db_session.commit()
-        if was_visible:
-            await services.jobs_changed(request.app, job)
         flash(request, f"“{job.display_name}” was removed.", category="info")
         return Redirect("/jobs/mine/")
 
@@ -333,8 +329,10 @@ class JobsController(Controller):
         return await _page(request, db_session, "job_review", page=page, action_url="/jobs/review/", moderate=False)
 
     @post("/review/", name="jobs:job_review_post", guards=[requires_board_admin], status_code=200)
-    async def review_action(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
-        return await self._moderate(request, db_session, "/jobs/review/")
+    async def review_action(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    ) -> Response[Any]:
+        return await self._moderate(request, db_session, settings, "/jobs/review/")
 
     @get("/moderate/", name="jobs:job_moderate", guards=[requires_board_admin])
     async def moderate_list(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
@@ -347,10 +345,14 @@ class JobsController(Controller):
         )
 
     @post("/moderate/", name="jobs:job_moderate_post", guards=[requires_board_admin], status_code=200)
-    async def moderate_action(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
-        return await self._moderate(request, db_session, "/jobs/moderate/")
+    async def moderate_action(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    ) -> Response[Any]:
+        return await self._moderate(request, db_session, settings, "/jobs/moderate/")
 
-    async def _moderate(self, request: Request[Any, Any, Any], db_session: AsyncSession, back: str) -> Response[Any]:
+    async def _moderate(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, back: str
+    ) -> Response[Any]:
         data = await request.form()
         action = str(data.get("action", ""))
         raw_id = str(data.get("job_id", ""))
@@ -359,16 +361,15 @@ class JobsController(Controller):
         if not raw_id.isdigit():
             raise ClientException("job_id must be a job's number.")
         job = await _job_or_404(db_session, int(raw_id))
-        status = services.moderate(job, action)
-        job.last_modified_by_id = _me(request).id
+        status = services.moderate_job(db_session, settings, job, action, _me(request))
         await db_session.commit()
-        await services.mail_decision(request.app, job, status, _me(request))
-        await services.jobs_changed(request.app, job)
         flash(request, f"“{job.display_name}” is now {status.value}.", category="success")
         return Redirect(back)
 
     @post("/create-review-comment/", name="jobs:job_review_comment_create", guards=[requires_login], status_code=200)
-    async def comment(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+    async def comment(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    ) -> Response[Any]:
         me = _me(request)
         form = await bind(ReviewCommentForm, request)
         if not form.validate():
@@ -384,16 +385,11 @@ class JobsController(Controller):
         text = value(form.comment).strip()
         if not text and not action:
             raise ClientException("Write a comment or choose an action.")
-        status = services.moderate(job, action) if action else None
+        if action:
+            services.moderate_job(db_session, settings, job, action, me)
         if text:
-            db_session.add(JobReviewComment(job_id=job.id, comment=text, creator_id=me.id, last_modified_by_id=me.id))
-        await db_session.commit()
-        # mail only once the comment and status change are stored (Django mailed before the comment was saved)
-        if text:
-            await services.mail_comment(request.app, job, text, me)
-        if status is not None:
-            await services.mail_decision(request.app, job, status, me)
-            await services.jobs_changed(request.app, job)
+            services.comment_on_job(db_session, settings, job, text, me)
+        await db_session.commit()  # the mails leave now, with the comment and the status change stored
         flash(request, "Your comment was posted." if text else f"The job is now {job.status}.", category="success")
         return Redirect(f"/jobs/{job.id}/")
 

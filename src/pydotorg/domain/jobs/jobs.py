@@ -12,19 +12,7 @@ from pydotorg.db.base import utcnow
 from pydotorg.db.models.jobs import Job, JobStatus
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.mail import Mail, deliver, render_mail
-from pydotorg.lib.purge import PurgeClient
-from pydotorg.web.cache import clear_response_cache
-
-
-@job("jobs_changed")
-async def jobs_changed(ctx: JobContext, *, job_id: int | None = None, **_: Any) -> list[str]:
-    """Django's post-save purge of the job, the list and the feed (for every moderation change here, since each
-    one changes what is listed)."""
-    await clear_response_cache(ctx.stores)
-    purge = PurgeClient(ctx.settings)
-    for path in ([f"/jobs/{job_id}/"] if job_id else []) + ["/jobs/", "/jobs/feed/rss/"]:
-        await purge.purge_url(path)
-    return purge.purged
+from pydotorg.web.changes import stale
 
 
 @job("expire_jobs")
@@ -39,10 +27,10 @@ async def expire_jobs(ctx: JobContext, **_: Any) -> int:
             .values(status=JobStatus.EXPIRED, updated=utcnow())
             .execution_options(synchronize_session=False)
         )
+        count = int(getattr(result, "rowcount", 0) or 0)
+        if count:  # a bulk update loads no rows, so it says itself what it made stale
+            stale(session, keys=["jobs"], urls=["/jobs/", "/jobs/feed/rss/"])
         await session.commit()
-    count = int(getattr(result, "rowcount", 0) or 0)
-    if count:
-        await clear_response_cache(ctx.stores)
     return count
 
 

@@ -1,7 +1,9 @@
 """The job board at ``/jobs/``: listings, the review workflow and its mail, expiry and the monthly report."""
 
+from pydotorg.db.models.jobs import Job, JobCategory, JobType
 from pydotorg.domain.jobs import admin, jobs  # noqa: F401  (register the admin and the background jobs)
 from pydotorg.domain.jobs.controllers import JobsController
+from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
@@ -9,3 +11,8 @@ SECTION = Section(
     pages=[JobsController],
     periodic_jobs={"expire_jobs": "jobs_expire_cron", "jobs_monthly_report": "jobs_report_cron"},
 )
+
+# What a change makes stale, whoever makes it (the job board, its admin, the expiry job).
+invalidates(Job, keys=["jobs"], urls=lambda job: [f"/jobs/{job.id}/", "/jobs/", "/jobs/feed/rss/"])
+for model in (JobType, JobCategory):
+    invalidates(model, keys=["jobs"])

@@ -1,7 +1,7 @@
 """Job board rules: who may see and change a job, the moderation transitions and the mail each one sends.
 
-Every change is committed first; mail and cache purges are queued as background jobs afterwards, so a failed
-transaction sends nothing (Django sent the comment mail before the comment was saved).
+Mail is asked for while the change is made and leaves only when the transaction commits (``web/changes.py``), so
+a failed transaction sends nothing (Django sent the comment mail before the comment was saved).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pydotorg.db.models.jobs import (
     JOB_LIFETIME_DAYS,
     Job,
     JobCategory,
+    JobReviewComment,
     JobStatus,
     JobType,
     job_job_types,
@@ -29,7 +30,8 @@ from pydotorg.db.models.jobs import (
 from pydotorg.db.models.users import User
 from pydotorg.domain.users.auth import CurrentUser, groups_of, has_perm
 from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
-from pydotorg.lib.mail import queue_mail
+from pydotorg.settings import Settings
+from pydotorg.web.changes import mail_after_commit
 
 #: Moderation actions and the statuses each may start from.
 TRANSITIONS: dict[str, tuple[JobStatus, frozenset[JobStatus]]] = {
@@ -173,62 +175,64 @@ def submit_for_review(job: Job) -> bool:
     return changed
 
 
-# -- side effects (after commit) ------------------------------------------------------------------------------------
-def _site(app: Any) -> str:
-    return str(app.state.settings.site_url).rstrip("/")
+# -- use cases: the change, and the mail that leaves when it commits ------------------------------------------------
+# The job's pages, list and feed are purged by the cache registration in ``section.py`` on every commit.
+def moderate_job(session: AsyncSession, settings: Settings, job: Job, action: str, actor: CurrentUser) -> JobStatus:
+    """Approve, reject, archive or remove a job (the review pages, the admin's actions and the comment form)."""
+    status = moderate(job, action)
+    job.last_modified_by_id = actor.id
+    if status in (JobStatus.APPROVED, JobStatus.REJECTED):
+        mail_after_commit(
+            session,
+            "job_approved" if status == JobStatus.APPROVED else "job_rejected",
+            _recipients(job.email, settings.jobs_email),
+            from_email=settings.job_from_email,
+            job=_job_context(job),
+            reviewer=actor.username,
+            site=_site(settings),
+            job_url=f"{_site(settings)}/jobs/{job.id}/",
+        )
+    return status
 
 
-async def jobs_changed(app: Any, job: Job) -> None:
-    await app.state.jobs.enqueue("jobs_changed", job_id=job.id)
+def submit_job(session: AsyncSession, settings: Settings, job: Job) -> bool:
+    """The submitter sends a draft for review; the team is mailed when its status changed."""
+    changed = submit_for_review(job)
+    if changed:
+        mail_after_commit(
+            session,
+            "job_submitted",
+            settings.jobs_email,
+            from_email=settings.job_from_email,
+            job=_job_context(job),
+            review_url=f"{_site(settings)}/jobs/review/",
+            job_url=f"{_site(settings)}/jobs/{job.id}/",
+        )
+    return changed
 
 
-async def mail_submitted(app: Any, job: Job) -> None:
-    settings = app.state.settings
-    await queue_mail(
-        app.state.jobs,
-        "job_submitted",
-        settings.jobs_email,
-        from_email=settings.job_from_email,
-        job=_job_context(job),
-        review_url=f"{_site(app)}/jobs/review/",
-        job_url=f"{_site(app)}/jobs/{job.id}/",
-    )
-
-
-async def mail_decision(app: Any, job: Job, status: JobStatus, reviewer: CurrentUser) -> None:
-    if status not in (JobStatus.APPROVED, JobStatus.REJECTED):
-        return
-    settings = app.state.settings
-    await queue_mail(
-        app.state.jobs,
-        "job_approved" if status == JobStatus.APPROVED else "job_rejected",
-        _recipients(job.email, settings.jobs_email),
-        from_email=settings.job_from_email,
-        job=_job_context(job),
-        reviewer=reviewer.username,
-        site=_site(app),
-        job_url=f"{_site(app)}/jobs/{job.id}/",
-    )
-
-
-async def mail_comment(app: Any, job: Job, comment: str, commenter: CurrentUser) -> None:
+def comment_on_job(session: AsyncSession, settings: Settings, job: Job, comment: str, commenter: CurrentUser) -> None:
     """Django's ``comment_was_posted``: the submitter hears about an admin's comment; the team about the
     submitter's. A job whose creator was deleted is treated as commented on by an admin (Django crashed)."""
-    settings = app.state.settings
+    session.add(
+        JobReviewComment(job_id=job.id, comment=comment, creator_id=commenter.id, last_modified_by_id=commenter.id)
+    )
     by_submitter = job.creator_id is not None and job.creator_id == commenter.id
-    template = "job_comment_admin" if by_submitter else "job_comment"
-    recipients = [settings.jobs_email] if by_submitter else _recipients(settings.jobs_email, job.email)
-    await queue_mail(
-        app.state.jobs,
-        template,
-        recipients,
+    mail_after_commit(
+        session,
+        "job_comment_admin" if by_submitter else "job_comment",
+        [settings.jobs_email] if by_submitter else _recipients(settings.jobs_email, job.email),
         from_email=settings.job_from_email,
         job=_job_context(job),
         comment=comment,
         commenter=commenter.username,
-        job_url=f"{_site(app)}/jobs/{job.id}/",
-        site=_site(app),
+        job_url=f"{_site(settings)}/jobs/{job.id}/",
+        site=_site(settings),
     )
+
+
+def _site(settings: Settings) -> str:
+    return str(settings.site_url).rstrip("/")
 
 
 def _recipients(*addresses: str) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.domain.admin.registry import ModelAdmin, register
-from pydotorg.web.site_content import refresh_site_content
 
 register(
     ModelAdmin(
@@ -18,7 +17,6 @@ register(
         ordering="alias",
         fields=["alias", "title"],
         related=[("Items", "navigation.menuitem", "menu_id")],
-        after_save=refresh_site_content,
     )
 )
 
@@ -46,6 +44,5 @@ register(
             "inmenu",
         ],
         fk_select={"menu_id": Menu, "parent_id": MenuItem},
-        after_save=refresh_site_content,
     )
 )

@@ -1,6 +1,11 @@
 """The menu tree (Django's sitetree): the main menu, the top bar and the footer (admin only)."""
 
+from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.domain.navigation import admin  # noqa: F401  (register the admin)
+from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(name="navigation")
+
+for model in (Menu, MenuItem):
+    invalidates(model, site_content=True)

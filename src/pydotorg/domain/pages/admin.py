@@ -8,15 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
-from pydotorg.web.cache import clear_response_cache
 
 IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp"})
 DOCUMENT_TYPES = frozenset({"pdf", "txt", "zip", "gz", "tgz", "bz2", "xz", "csv", "odt", "ods", "docx", "xlsx", "pptx"})
-
-
-async def page_saved(request: Any, _page: Any) -> None:
-    """Cached anonymous renderings of CMS pages go stale with any page change."""
-    await clear_response_cache(request.app.stores)
 
 
 async def validate_page(_session: AsyncSession, form: Any, _obj: Any) -> dict[str, str]:
@@ -54,7 +48,6 @@ register(
         },
         related=[("Images", "pages.image", "page_id"), ("Documents", "pages.document", "page_id")],
         validate=validate_page,
-        after_save=page_saved,
     )
 )
 

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.pages import Page
 from pydotorg.domain.api.resources import Resource, register
-from pydotorg.domain.pages.admin import page_saved
 
 
 async def validate_page(session: AsyncSession, values: dict[str, Any], obj: Any) -> dict[str, str]:
@@ -47,6 +46,5 @@ register(
         v2_basename="page",
         ordering=("path",),
         validate=validate_page,
-        after_write=page_saved,
     )
 )

@@ -1,7 +1,11 @@
 """The pages section: the home page and the site's fixed pages, CMS pages (the 404 fallback), the pages API."""
 
+from pydotorg.db.models.pages import Page
 from pydotorg.domain.pages import admin, api, jobs  # noqa: F401  (register the admin, API resources and jobs)
 from pydotorg.domain.pages.controllers import RootController, TextController
+from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(name="pages", pages=[RootController], documents=[TextController])
+
+invalidates(Page, urls=lambda page: [f"/{page.path.strip('/')}/" if page.path.strip("/") else "/"])

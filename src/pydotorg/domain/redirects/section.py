@@ -1,6 +1,10 @@
 """The redirects table (Django's ``django_redirect``), served by the 404 fallback (admin only)."""
 
+from pydotorg.db.models.redirects import Redirect
 from pydotorg.domain.redirects import admin  # noqa: F401  (register the admin)
+from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(name="redirects")
+
+invalidates(Redirect, urls=lambda redirect: [redirect.old_path])

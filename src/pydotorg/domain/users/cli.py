@@ -41,6 +41,7 @@ def _run(app: Litestar, work: Any) -> Any:
                 await session.commit()
                 return result
         finally:
+            await app.state.jobs.drain()
             await app.state.db_config.get_engine().dispose()
 
     return asyncio.run(run())
