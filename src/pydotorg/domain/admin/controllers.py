@@ -281,9 +281,9 @@ class AdminController(Controller):
             for obj in rows:
                 await _log(db_session, me, admin, obj, flag=AdminAction.DELETION, message="Deleted.")
                 await db_session.delete(obj)
+            if admin.before_commit:
+                await admin.before_commit(db_session, None)
             await db_session.commit()
-            if admin.after_save:
-                await admin.after_save(request, None)
             flash(request, f"Deleted {len(rows)} {admin.verbose_name_plural}.", category="success")
             return Redirect(admin.url)
         if action in admin.actions:
@@ -398,9 +398,9 @@ class AdminController(Controller):
             await _log(db_session, me, admin, target, flag=AdminAction.ADDITION, message="Added.")
         elif changed:
             await _log(db_session, me, admin, target, flag=AdminAction.CHANGE, message=f"Changed {', '.join(changed)}.")
+        if admin.before_commit:
+            await admin.before_commit(db_session, target)
         await db_session.commit()
-        if admin.after_save:
-            await admin.after_save(request, target)
         verb = "added" if creating else "changed"
         flash(request, f"The {admin.verbose_name} “{target}” was {verb} successfully.", category="success")
         if "_continue" in data:
@@ -543,9 +543,9 @@ class AdminController(Controller):
         label = str(obj)
         await _log(db_session, _me(request), admin, obj, flag=AdminAction.DELETION, message="Deleted.")
         await db_session.delete(obj)
+        if admin.before_commit:
+            await admin.before_commit(db_session, None)
         await db_session.commit()
-        if admin.after_save:
-            await admin.after_save(request, None)
         flash(request, f"The {admin.verbose_name} “{label}” was deleted successfully.", category="success")
         return Redirect(admin.url)
 

@@ -38,7 +38,8 @@ ACTIONS = ("view", "add", "change", "delete")
 MARKUP_CHOICES = [(kind.value, kind.value) for kind in MarkupType if kind.value != "plain"]
 
 #: Hook run after a row is saved or deleted (e.g. invalidate the site content snapshot).
-AfterSave = Callable[[Any, Any], Awaitable[None]]
+#: Runs in the saving transaction, before its commit: (session, the row saved, or None after a delete).
+BeforeCommit = Callable[[AsyncSession, Any], Awaitable[None]]
 #: A list-page action: (request, session, rows) -> response or None.
 Action = Callable[[Any, AsyncSession, Sequence[Any]], Awaitable[Any]]
 
@@ -86,7 +87,7 @@ class ModelAdmin:
     can_delete: bool = True
     per_page: int = 50
     actions: dict[str, tuple[str, Action]] = field(default_factory=dict)
-    after_save: AfterSave | None = None
+    before_commit: BeforeCommit | None = None
     #: Related rows listed on the change page: (label, admin key, foreign-key column).
     related: list[tuple[str, str, str]] = field(default_factory=list)
     #: Extra validation with database access: (session, form, obj or None) -> {field: message}.

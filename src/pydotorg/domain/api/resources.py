@@ -20,7 +20,8 @@ from pydotorg.db.base import Base
 #: (session, values, existing row or None) -> {field: message}
 Validator = Callable[[AsyncSession, dict[str, Any], Any], Awaitable[dict[str, str]]]
 #: Runs after a write commits: (request, the row written or deleted).
-AfterWrite = Callable[[Any, Any], Awaitable[None]]
+#: Runs in the writing transaction, before its commit: (session, the row written or deleted).
+BeforeCommit = Callable[[AsyncSession, Any], Awaitable[None]]
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Resource:
     v2_basename: str = ""
     ordering: tuple[str, ...] = ("id",)
     validate: Validator | None = None
-    after_write: AfterWrite | None = None
+    before_commit: BeforeCommit | None = None
     #: Fields filled by the server on create when the body leaves them out.
     defaults: dict[str, Callable[[], Any]] = field(default_factory=dict)
     help: dict[str, str] = field(default_factory=dict)

@@ -230,9 +230,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             row = await crud.apply(db_session, resource, data, None, partial=False)
         except InputError as exc:
             return input_error(resource, exc)
+        if resource.before_commit is not None:
+            await resource.before_commit(db_session, row)
         await db_session.commit()
-        if resource.after_write is not None:
-            await resource.after_write(request, row)
         location = str(request.base_url).rstrip("/") + uri(resource.name, row.id)
         return Response(b"", status_code=HTTP_201_CREATED, headers={"Location": location})
 
@@ -244,9 +244,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         rows = (await db_session.execute(select(model).where(model.release_id == int(values[0])))).scalars().all()
         for row in rows:
             await db_session.delete(row)
+        if resource.before_commit is not None and rows:
+            await resource.before_commit(db_session, rows[0])
         await db_session.commit()
-        if resource.after_write is not None and rows:
-            await resource.after_write(request, rows[0])
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     async def show_schema() -> Response[Any]:
@@ -276,9 +276,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         if row is None:
             raise NotFoundException()
         await db_session.delete(row)
+        if resource.before_commit is not None:
+            await resource.before_commit(db_session, row)
         await db_session.commit()
-        if resource.after_write is not None:
-            await resource.after_write(request, row)
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     name = resource.name.replace("/", "_")

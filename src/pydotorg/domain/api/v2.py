@@ -134,9 +134,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             row = await crud.apply(db_session, resource, await _decode(request), None, partial=False)
         except InputError as exc:
             return bad_request(exc.errors)
+        if resource.before_commit is not None:
+            await resource.before_commit(db_session, row)
         await db_session.commit()
-        if resource.after_write is not None:
-            await resource.after_write(request, row)
         body = dump(resource, row, _absolute(request))
         return Response(
             body, status_code=HTTP_201_CREATED, media_type=MediaType.JSON, headers={"Location": body["resource_uri"]}
@@ -157,9 +157,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             row = await crud.apply(db_session, resource, data, row, partial=partial)
         except InputError as exc:
             return bad_request(exc.errors)
+        if resource.before_commit is not None:
+            await resource.before_commit(db_session, row)
         await db_session.commit()
-        if resource.after_write is not None:
-            await resource.after_write(request, row)
         return Response(dump(resource, row, _absolute(request)), media_type=MediaType.JSON)
 
     async def replace(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[Any]:
@@ -173,9 +173,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         if row is None:
             raise NotFoundException(f"No {resource.model.__name__} matches the given query.")
         await db_session.delete(row)
+        if resource.before_commit is not None:
+            await resource.before_commit(db_session, row)
         await db_session.commit()
-        if resource.after_write is not None:
-            await resource.after_write(request, row)
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     async def delete_by_release(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[None]:
@@ -188,9 +188,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         rows = (await db_session.execute(select(model).where(model.release_id == int(raw)))).scalars().all()
         for row in rows:
             await db_session.delete(row)
+        if resource.before_commit is not None and rows:
+            await resource.before_commit(db_session, rows[0])
         await db_session.commit()
-        if resource.after_write is not None and rows:
-            await resource.after_write(request, rows[0])
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     basename = resource.v2_basename or resource.model_name

@@ -18,14 +18,6 @@ async def validate_release_file(session: AsyncSession, form: Any, obj: Any) -> d
     return await services.check_release_file(session, {name: form[name].data for name in form._fields}, obj)
 
 
-async def release_saved(request: Any, release: Any) -> None:
-    await services.release_written(request.app, None if release is None else release.id)
-
-
-async def file_saved(request: Any, release_file: Any) -> None:
-    await services.file_written(request.app, None if release_file is None else release_file.release_id)
-
-
 register(
     ModelAdmin(
         model=OS,
@@ -74,7 +66,7 @@ register(
             "is_latest": "Marking a release latest unmarks the others of the same version.",
         },
         related=[("Files", "downloads.releasefile", "release_id")],
-        after_save=release_saved,
+        before_commit=services.release_saved,
     )
 )
 
@@ -109,6 +101,6 @@ register(
         ],
         fk_select={"release_id": Release, "os_id": OS},
         validate=validate_release_file,
-        after_save=file_saved,
+        before_commit=services.file_saved,
     )
 )

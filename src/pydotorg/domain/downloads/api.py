@@ -48,14 +48,6 @@ async def validate_release_file(session: AsyncSession, values: dict[str, Any], o
     return await services.check_release_file(session, values, obj)
 
 
-async def after_release_write(request: Any, release: Any) -> None:
-    await services.release_written(request.app, release.id)
-
-
-async def after_file_write(request: Any, release_file: Any) -> None:
-    await services.file_written(request.app, release_file.release_id)
-
-
 def _blank() -> str:
     return ""
 
@@ -114,7 +106,7 @@ register(
         v2_basename="release",
         ordering=("name",),
         validate=validate_release,
-        after_write=after_release_write,
+        before_commit=services.release_saved,
         defaults={"slug": _blank},
         help={"version": "1, 2, 3 (Python 1.x, 2.x, 3.x) or 100 (the Python install manager)."},
     )
@@ -144,7 +136,7 @@ register(
         v2_basename="release_file",
         ordering=("release_id", "os_id", "name"),
         validate=validate_release_file,
-        after_write=after_file_write,
+        before_commit=services.file_saved,
         defaults={"slug": _blank},
         help={
             "url": "On https://www.python.org/; sidecars are this URL plus .asc, .sig, .crt, .sigstore or .spdx.json."

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.downloads import SIDECAR_SUFFIXES, URL_COLUMNS, Release, ReleaseFile
-from pydotorg.lib.jobs import JobQueue
+from pydotorg.web.changes import after_commit
 
 PYTHON_ORG = "https://www.python.org/"
 
@@ -85,30 +85,32 @@ async def promote_latest(session: AsyncSession, release: Release) -> None:
         )
 
 
-async def downloads_changed(jobs: JobQueue, *, release_published: bool, versions: list[str] | None = None) -> None:
-    """Queue the side effects of a change to a published release or its files."""
-    if release_published:
-        await jobs.enqueue("downloads_changed", versions=versions or [])
+def downloads_changed(session: AsyncSession, *, versions: list[str] | None = None) -> None:
+    """Once the change commits: regenerate the download boxes and purge the release directories (the
+    ``downloads_changed`` job); the downloads pages themselves are purged by the cache registration."""
+    after_commit(session, "downloads_changed", versions=versions or [])
 
 
-async def release_written(app: Any, release_id: int | None) -> None:
-    """After a release was saved or deleted (by the admin or an API): promote ``is_latest``, then queue the box
-    regeneration and CDN purge when the release is (or was) published."""
-    async with app.state.db_config.get_session() as session:
-        current = None if release_id is None else await session.get(Release, release_id)
-        if current is not None:
-            await promote_latest(session, current)
-            await session.commit()
-    version = current.get_version() if current is not None else None
-    published = current.is_published if current is not None else True  # a deleted one may have been published
-    await downloads_changed(app.state.jobs, release_published=published, versions=[version] if version else [])
+async def release_saved(session: AsyncSession, release: Release | None) -> None:
+    """A release was saved or deleted (the admin, either API), before the commit: promote ``is_latest`` (Django's
+    ``Release.save()``), and regenerate the boxes when the release is (or, deleted, may have been) published."""
+    if release is None or release in session.deleted:
+        downloads_changed(session)
+        return
+    await session.flush()  # a new release needs its id before the others are demoted
+    await promote_latest(session, release)
+    if release.is_published:
+        version = release.get_version()
+        downloads_changed(session, versions=[version] if version else [])
 
 
-async def file_written(app: Any, release_id: int | None) -> None:
-    """After a release file was saved or deleted: the same side effects, when its release is published."""
+async def file_saved(session: AsyncSession, release_file: ReleaseFile | None) -> None:
+    """A release file was saved or deleted: the same side effects, when its release is published."""
     published = True
-    if release_id is not None:
-        async with app.state.db_config.get_session() as session:
-            found = (await session.execute(select(Release.is_published).where(Release.id == release_id))).scalar()
+    if release_file is not None:
+        found = (
+            await session.execute(select(Release.is_published).where(Release.id == release_file.release_id))
+        ).scalar()
         published = found is None or bool(found)
-    await downloads_changed(app.state.jobs, release_published=published)
+    if published:
+        downloads_changed(session)
