@@ -26,8 +26,8 @@ from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, value
 from pydotorg.lib.ical import IcsEvent, Recurrence, build_calendar
-from pydotorg.lib.mail import queue_mail
 from pydotorg.lib.pagination import Page, page_number, paginate_query
+from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
 
 EVENTS_PER_PAGE = 6
@@ -151,10 +151,10 @@ class EventsController(Controller):
         submission = EventSubmission(creator_id=user.id, submitter_email=user.email)
         form.populate_obj(submission)
         db_session.add(submission)
-        await db_session.commit()
+        await db_session.flush()
         settings = request.app.state.settings
-        await queue_mail(
-            request.app.state.jobs,
+        mail_after_commit(
+            db_session,
             "event_submission",
             settings.events_to_email,
             reply_to=user.email,
@@ -164,6 +164,7 @@ class EventsController(Controller):
             admin_url=f"{_base_url(request)}/admin/events/eventsubmission/{submission.id}/change/",
             event_name=value(form.event_name),
         )
+        await db_session.commit()  # the mail to the events team leaves with the stored submission
         return Redirect("/events/submit/thanks/")
 
     @get("/submit/thanks/", name="events:event_thanks", cache=True)

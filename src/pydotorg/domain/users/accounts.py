@@ -33,6 +33,7 @@ from pydotorg.lib import passwords
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
 from pydotorg.lib.mail import queue_mail
 from pydotorg.settings import Settings
+from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
 from pydotorg.web.ratelimit import rate_limit
 
@@ -61,17 +62,17 @@ def _absolute(request: Request[Any, Any, Any], path: str) -> str:
 async def send_verification(
     request: Request[Any, Any, Any], db_session: AsyncSession, user: User, address: EmailAddress
 ) -> None:
-    """A new confirmation key for ``address``, committed before the mail job is queued."""
+    """A new confirmation key for ``address``; the mail with it leaves when the key is committed."""
     confirmation = await services.new_confirmation(db_session, address)
-    await db_session.commit()
-    await queue_mail(
-        request.app.state.jobs,
+    mail_after_commit(
+        db_session,
         "email_confirmation",
         address.email,
         user=user.username,
         activate_url=_absolute(request, f"/accounts/confirm-email/{confirmation.key}/"),
         site=_settings(request).site_name,
     )
+    await db_session.commit()
 
 
 class AccountController(Controller):

@@ -22,7 +22,7 @@ from pydotorg.domain.users.auth import CurrentUser, current_user, logout
 from pydotorg.domain.users.forms import AffirmVoteForm, MembershipEditForm, MembershipForm, UserProfileForm
 from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
-from pydotorg.lib.mail import queue_mail
+from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
 
 #: Django's pattern for the two catch-all user routes.
@@ -105,9 +105,8 @@ class UserController(Controller):
         form.populate_obj(membership)
         membership.psf_code_of_conduct = True
         db_session.add(membership)
-        await db_session.commit()
-        await queue_mail(
-            request.app.state.jobs,
+        mail_after_commit(
+            db_session,
             "membership_welcome",
             membership.email_address,
             name=membership.preferred_name,
@@ -115,6 +114,7 @@ class UserController(Controller):
             edit_url=str(request.base_url).rstrip("/") + "/users/membership/edit/",
             site=request.app.state.settings.site_name,
         )
+        await db_session.commit()
         return Redirect("/users/membership/thanks/")
 
     @get("/membership/edit/", name="users:user_membership_edit", guards=[requires_login])
