@@ -21,6 +21,18 @@ from pydotorg.settings import Settings
 
 STORE_NAME = "responsecache"
 
+#: Responses that are one visitor's own: never stored by the origin cache, a CDN or a shared proxy.
+PRIVATE: dict[str, str] = {"Cache-Control": "private, no-cache"}
+
+
+def public(*keys: str, max_age: int = 300, surrogate_control: str | None = None) -> dict[str, str]:
+    """The headers of a public page: ``max_age`` seconds in browsers, and the CDN surrogate keys that a change
+    purges (``web/changes.py``; every page also carries ``pydotorg-app``, which purges the whole site)."""
+    headers = {"Cache-Control": f"public, max-age={max_age}", "Surrogate-Key": " ".join(["pydotorg-app", *keys])}
+    if surrogate_control:
+        headers["Surrogate-Control"] = surrogate_control
+    return headers
+
 
 def _personal(headers: dict[str, str]) -> bool:
     return "authorization" in headers or "sessionid=" in headers.get("cookie", "")

@@ -18,16 +18,13 @@ from pydotorg.db.models.downloads import OS, Release, ReleaseFile, ReleaseVersio
 from pydotorg.domain.downloads import queries
 from pydotorg.domain.downloads.release_cycle import active_releases, eol_info
 from pydotorg.lib.feeds import Feed, FeedItem
+from pydotorg.web.cache import PRIVATE, public
 from pydotorg.web.errors import viewer_is_staff
 
 NO_SLASH: dict[str, Any] = {"append_slash": False}
 #: Django's nginx rule for /downloads/, with a short browser lifetime: the CDN copy is purged on every change,
 #: a browser's copy cannot be.
-CACHE_HEADERS = {
-    "Cache-Control": "public, max-age=300",
-    "Surrogate-Control": "max-age=604800, stale-if-error=3600, stale-while-revalidate=300",
-    "Surrogate-Key": "pydotorg-app downloads",
-}
+CACHE_HEADERS = public("downloads", surrogate_control="max-age=604800, stale-if-error=3600, stale-while-revalidate=300")
 FEATURED_ORDER = {"macos": 0, "windows": 1, "source": 2}
 LATEST_RE = re.compile(r"^python3\.(\d{1,3})$")
 
@@ -139,9 +136,7 @@ class DownloadsController(Controller):
         others = sorted(
             (f for f in files if not f.download_button and not f.is_source), key=lambda f: (f.os.slug, f.name)
         )
-        headers = dict(CACHE_HEADERS)
-        if not release.is_published:
-            headers = {"Cache-Control": "private, no-cache"}
+        headers = CACHE_HEADERS if release.is_published else PRIVATE
         return Template(
             template_name="downloads/release_detail.html",
             context={
@@ -183,7 +178,7 @@ class DownloadsController(Controller):
             release_id = (await db_session.execute(select(Release.id).where(Release.slug == slug))).scalar()
             if release_id is not None:
                 body = f'<a class="button" href="/admin/downloads/release/{release_id}/change/">Edit this release</a>'
-        return Response(body, media_type=MediaType.HTML, headers={"Cache-Control": "private, no-cache"})
+        return Response(body, media_type=MediaType.HTML, headers=PRIVATE)
 
     # -- one operating system (last: its pattern catches any slug) -----------------------------------------------
     @get("/{slug:str}/", name="download_os_list", cache=True)

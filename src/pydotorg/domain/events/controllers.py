@@ -27,6 +27,7 @@ from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, value
 from pydotorg.lib.ical import IcsEvent, Recurrence, build_calendar
 from pydotorg.lib.pagination import Page, page_number, paginate_query
+from pydotorg.web.cache import PRIVATE, public
 from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
 
@@ -37,11 +38,11 @@ FEED_SIZE = 50
 #: The events homepage lists this many upcoming events; each calendar's page lists them all, six per page.
 HOMEPAGE_EVENTS = 30
 NO_SLASH: dict[str, Any] = {"append_slash": False}
-CACHE_HEADERS = {"Cache-Control": "public, max-age=300", "Surrogate-Key": "pydotorg-app events"}
+CACHE_HEADERS = public("events")
 
 
 def _page(template: str, *, status_code: int = 200, private: bool = False, **context: Any) -> Template:
-    headers = {"Cache-Control": "private, no-cache"} if private else CACHE_HEADERS
+    headers = PRIVATE if private else CACHE_HEADERS
     return Template(
         template_name=f"events/{template}.html",
         context=context,

@@ -22,14 +22,14 @@ from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, value
 from pydotorg.lib.pagination import paginate_query
 from pydotorg.settings import Settings
+from pydotorg.web.cache import PRIVATE, public
 from pydotorg.web.forms import FORM
 
 JOBS_PER_PAGE = 25
 REVIEW_PER_PAGE = 20
 FEED_SIZE = 20
 OTHER_JOBS = 5
-CACHE_HEADERS = {"Cache-Control": "public, max-age=300", "Surrogate-Key": "pydotorg-app jobs"}
-PRIVATE = {"Cache-Control": "private, no-cache"}
+CACHE_HEADERS = public("jobs")
 MODERATION_ACTIONS = ("approve", "reject", "remove", "archive")
 
 

@@ -33,6 +33,7 @@ from pydotorg.lib import passwords
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
 from pydotorg.lib.mail import queue_mail
 from pydotorg.settings import Settings
+from pydotorg.web.cache import PRIVATE
 from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
 from pydotorg.web.ratelimit import rate_limit
@@ -46,7 +47,7 @@ def page(template: str, status_code: int = 200, **context: Any) -> Template:
         context=context,
         media_type=MediaType.HTML,
         status_code=status_code,
-        headers={"Cache-Control": "private, no-cache"},
+        headers=PRIVATE,
     )
 
 

@@ -22,6 +22,7 @@ from pydotorg.domain.users.auth import CurrentUser, current_user, logout
 from pydotorg.domain.users.forms import AffirmVoteForm, MembershipEditForm, MembershipForm, UserProfileForm
 from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
+from pydotorg.web.cache import PRIVATE
 from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
 
@@ -36,7 +37,7 @@ def page(template: str, status_code: int = 200, **context: Any) -> Template:
         context=context,
         media_type=MediaType.HTML,
         status_code=status_code,
-        headers={"Cache-Control": "private, no-cache"},
+        headers=PRIVATE,
     )
 
 
@@ -238,5 +239,5 @@ class MembershipController(Controller):
         return Template(
             template_name="users/membership.html",
             media_type=MediaType.HTML,
-            headers={"Cache-Control": "private, no-cache"},
+            headers=PRIVATE,
         )
