@@ -24,11 +24,13 @@ from sqlalchemy.exc import DBAPIError
 
 from pydotorg import __version__
 from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config
+from pydotorg.lib.errors import DomainError
 from pydotorg.lib.jobs import InProcessQueue, JobQueue, SaqJobQueue
 from pydotorg.server.cli import PydotorgCLIPlugin
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.errors import (
     database_value_handler,
+    domain_error_handler,
     http_exception_handler,
     internal_error_handler,
     not_found_handler,
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={
             NotFoundException: not_found_handler,
             HTTPException: http_exception_handler,
+            DomainError: domain_error_handler,
             OverflowError: database_value_handler,
             DBAPIError: database_value_handler,
             Exception: internal_error_handler,

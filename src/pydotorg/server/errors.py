@@ -17,13 +17,20 @@ from urllib.parse import urlencode
 
 from asyncpg.exceptions import DataError as AsyncpgDataError
 from litestar import MediaType, Request, Response
-from litestar.exceptions import ClientException, HTTPException, NotAuthorizedException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.response import Redirect, Template
 from litestar.response.base import ASGIResponse
 from litestar.status_codes import (
     HTTP_302_FOUND,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
     HTTP_410_GONE,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
@@ -34,6 +41,7 @@ from sqlalchemy.exc import DBAPIError
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
 from pydotorg.domain.users.auth import ensure_user
+from pydotorg.lib.errors import ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError
 from pydotorg.web.cache import cms_cache_key, cms_cache_lookup, cms_cache_store
 from pydotorg.web.errors import json_error, viewer_is_staff, wants_json
 from pydotorg.web.site_content import ensure_site_content
@@ -158,6 +166,23 @@ def server_error_response(request: Request[Any, Any, Any]) -> Response[Any]:
         return json_error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
     # The 500 page is self-contained: no box, menu or database access that could fail again.
     return Template(template_name="500.html", status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.HTML)
+
+
+#: How each kind of domain error answers over HTTP.
+DOMAIN_STATUS: dict[type[DomainError], type[HTTPException]] = {
+    NotFoundError: NotFoundException,
+    ConflictError: type("ConflictException", (ClientException,), {"status_code": HTTP_409_CONFLICT}),
+    InvalidError: ClientException,
+    ForbiddenError: PermissionDeniedException,
+}
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    """A rule's refusal, answered as the HTTP error of its kind (409 for a wrong state, ...)."""
+    kind = next((http for error, http in DOMAIN_STATUS.items() if isinstance(exc, error)), ClientException)
+    if kind is NotFoundException:
+        return not_found_handler(request, NotFoundException(detail=exc.message))
+    return http_exception_handler(request, kind(detail=exc.message))
 
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

@@ -31,7 +31,7 @@ def _moderation(action: str) -> Any:
             try:
                 done.append((job, services.moderate_job(db_session, settings, job, action, me)))
             except services.WrongStateError as exc:
-                refused.append(f"#{job.id}: {exc.detail}")
+                refused.append(f"#{job.id}: {exc.message}")
         await db_session.commit()
         if done:
             flash(request, f"{len(done)} job(s) {JobStatus(done[0][1]).value}.", category="success")

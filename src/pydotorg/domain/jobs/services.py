@@ -10,8 +10,6 @@ import datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import ClientException
-from litestar.status_codes import HTTP_409_CONFLICT
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -30,6 +28,7 @@ from pydotorg.db.models.jobs import (
 from pydotorg.db.models.users import User
 from pydotorg.domain.users.auth import CurrentUser, groups_of, has_perm
 from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
+from pydotorg.lib.errors import ConflictError
 from pydotorg.settings import Settings
 from pydotorg.web.changes import mail_after_commit
 
@@ -47,8 +46,8 @@ REVIEW_WINDOW_DAYS = 120
 MODERATE_PERMISSION = "jobs.can_moderate_jobs"
 
 
-class WrongStateError(ClientException):
-    status_code = HTTP_409_CONFLICT
+class WrongStateError(ConflictError):
+    """A moderation step from a status that does not allow it (answered 409)."""
 
 
 async def is_board_admin(connection: ASGIConnection[Any, Any, Any, Any], user: CurrentUser | None) -> bool:
