@@ -80,6 +80,9 @@ def make_settings(var_dir: Path, backend: str, **overrides: object) -> Settings:
         "auth_rate_limit": 10_000,
         # Tests change data and read it back at once; the response-cache test turns the cache on.
         "response_cache_seconds": 0,
+        # The test clients' host; mail links, feeds and calendars are built from the site URL.
+        "site_url": "http://testserver.local",
+        "allowed_hosts": ["testserver.local", "testserver"],
     }
     if backend == "postgres":
         values["database_url"] = TEST_DATABASE_URL

@@ -36,6 +36,7 @@ from pydotorg.server.errors import (
     not_found_handler,
 )
 from pydotorg.server.head import HeadAsGet
+from pydotorg.server.hosts import TrustedHosts
 from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, job_context
 from pydotorg.server.layout import configure_engine
 from pydotorg.server.routes import build_routers
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[csrf_middleware(settings), session_config.middleware, AuthenticationMiddleware()],
         before_send=[security_headers(settings)],
     )
-    app.asgi_handler = HeadAsGet(app.asgi_handler)
+    app.asgi_handler = TrustedHosts(HeadAsGet(app.asgi_handler), settings.trusted_hosts)
     unguarded = unguarded_write_routes(app)
     if unguarded:
         msg = "routes that change state need a guard or a public_write reason: " + ", ".join(unguarded)

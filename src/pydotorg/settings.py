@@ -15,6 +15,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,7 +38,11 @@ class Settings(BaseSettings):
     debug: bool = False
     secret_key: str = DEV_SECRET_KEY
     site_name: str = "Python.org"
+    #: Where the site is served: every absolute URL the app writes (mail links, feeds, calendars) starts here.
     site_url: str = "http://127.0.0.1:8000"
+    #: Host names requests may name in their Host header besides the site URL's (``*.example.org`` allows the
+    #: subdomains; ``*`` any host, refused in production). Outside production the loopback names are allowed too.
+    allowed_hosts: list[str] = Field(default_factory=list)
 
     database_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DATABASE_URL", "PYDOTORG_DATABASE_URL")
@@ -130,12 +135,26 @@ class Settings(BaseSettings):
                 raise InsecureConfigurationError(msg)
             if self.debug:
                 raise InsecureConfigurationError("PYDOTORG_DEBUG must be off in production")
+            if "*" in self.allowed_hosts:
+                raise InsecureConfigurationError("PYDOTORG_ALLOWED_HOSTS must name hosts in production, not '*'")
         return self
 
     # -- derived values -------------------------------------------------------------------------------------------
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """Every Host a request may name: the site URL's, ``allowed_hosts``, and loopback outside production."""
+        hosts = [urlsplit(self.site_url).hostname or "", *self.allowed_hosts]
+        if not self.is_production:
+            hosts += ["localhost", "127.0.0.1", "::1"]
+        return [host.lower() for host in hosts if host]
+
+    def absolute_url(self, path: str) -> str:
+        """``path`` on the configured site, never on the host a request named."""
+        return self.site_url.rstrip("/") + path
 
     @property
     def sqlalchemy_url(self) -> str:

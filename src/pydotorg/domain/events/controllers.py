@@ -78,7 +78,8 @@ async def _event_page(
 
 
 def _base_url(request: Request[Any, Any, Any]) -> str:
-    return str(request.base_url).rstrip("/")
+    """Absolute URLs in mail, feeds and calendars start at the configured site, not at the request's Host."""
+    return str(request.app.state.settings.site_url).rstrip("/")
 
 
 def ics_event(event: Event, base: str) -> list[IcsEvent]:

@@ -140,7 +140,7 @@ class JobsController(Controller):
     async def feed(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
         """Django's ``JobFeed``: the newest approved jobs, here without the expired ones (Django listed them)."""
         rows = (await db_session.execute(services.visible_jobs().limit(FEED_SIZE))).scalars().all()
-        base = str(request.base_url).rstrip("/")
+        base = str(request.app.state.settings.site_url).rstrip("/")
         feed = Feed(
             title="Python.org Jobs Feed",
             link=f"{base}/jobs/",

@@ -57,7 +57,8 @@ def _settings(request: Request[Any, Any, Any]) -> Settings:
 
 
 def _absolute(request: Request[Any, Any, Any], path: str) -> str:
-    return str(request.base_url).rstrip("/") + path
+    """Links in mail point at the configured site (a request's Host header could name an attacker's)."""
+    return _settings(request).absolute_url(path)
 
 
 async def send_verification(

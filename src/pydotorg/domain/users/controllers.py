@@ -112,7 +112,7 @@ class UserController(Controller):
             membership.email_address,
             name=membership.preferred_name,
             membership_type=MembershipType(membership.membership_type).label,
-            edit_url=str(request.base_url).rstrip("/") + "/users/membership/edit/",
+            edit_url=request.app.state.settings.absolute_url("/users/membership/edit/"),
             site=request.app.state.settings.site_name,
         )
         await db_session.commit()
