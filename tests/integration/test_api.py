@@ -425,3 +425,38 @@ async def test_api_throttles(seeded_settings: object, backend: str) -> None:
     assert [r.status_code for r in v2] == [200, 200, 429]
     detail = v2[-1].json()["detail"]
     assert detail.startswith("Request was throttled. Expected available in") and "retry-after" in v2[-1].headers
+
+
+async def test_wrong_keys_cannot_lock_out_the_real_user(seeded_settings: object, backend: str) -> None:
+    """Security finding 2: the v1 limit was keyed on the username an ``ApiKey`` header claims, so 600 requests with
+    a wrong key locked the real release manager out for an hour. Limits are now keyed on verified identities;
+    failed authentications count against the client's address."""
+    from pydotorg.app import create_app
+
+    if backend != "sqlite":
+        pytest.skip("the throttle is store-based; one database is enough")
+    settings = seeded_settings.model_copy(update={"api_v1_rate_limit": 3, "api_v2_rate_limit": 3})  # type: ignore[attr-defined]
+    app = create_app(settings)
+    with contextlib.suppress(FileNotFoundError):
+        await app.stores.get("ratelimit").delete_all()
+    await make_user(app, "lockout-target", is_staff=True)
+    creds = await _creds(app, "lockout-target")
+    try:
+        async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+            wrong = {"Authorization": "ApiKey lockout-target:not-the-key"}
+            attempts = [(await client.get("/api/v1/downloads/os/", headers=wrong)).status_code for _ in range(4)]
+            assert attempts == [401, 401, 401, 429]  # the attacker's address is throttled
+            # the real user, verified, still has their whole allowance
+            real = [(await client.get("/api/v1/downloads/os/", headers=creds.v1)).status_code for _ in range(3)]
+            assert real == [200, 200, 200]
+            # v2: inventing a new token per request does not escape the address's limit either
+            await app.stores.get("ratelimit").delete_all()
+            guesses = [
+                (await client.get("/api/v2/downloads/os/", headers={"Authorization": f"Token guess{i}"})).status_code
+                for i in range(4)
+            ]
+            assert guesses == [401, 401, 401, 429]
+            assert (await client.get("/api/v2/downloads/os/", headers=creds.v2)).status_code == 200
+    finally:
+        await delete_user(app, "lockout-target")
+        await app.state.db_config.get_engine().dispose()

@@ -10,12 +10,17 @@ Writes need a staff user authenticated this way in this request: the guards belo
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
+from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import func, select
 
 from pydotorg.db.models.users import ApiKey, Token, User
@@ -93,3 +98,32 @@ async def requires_v2_staff(connection: ASGIConnection[Any, Any, Any, Any], _: B
         raise NotAuthorizedException("Authentication credentials were not provided.")
     if not user.is_staff:
         raise PermissionDeniedException("You do not have permission to perform this action.")
+
+
+def authenticate_first(
+    authenticate: Callable[[ASGIConnection[Any, Any, Any, Any]], Awaitable[CurrentUser | None]],
+) -> Any:
+    """Router middleware that verifies the caller's credentials before the rate limit counts the request, so the
+    limit is keyed on who the caller *is* (:func:`rate_identity`), never on a name the header merely claims.
+    A refusal is not answered here: the handler's own check answers it (401), after the limit counted it against
+    the client's address."""
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == ScopeType.HTTP:
+                with contextlib.suppress(NotAuthorizedException):
+                    await authenticate(ASGIConnection(scope))
+            await app(scope, receive, send)
+
+        return middleware
+
+    return factory
+
+
+def rate_identity(request: Request[Any, Any, Any]) -> str:
+    """The rate-limit key: the verified API user, else the client address (guests and failed authentications)."""
+    user = request.scope.get(API_USER_KEY)
+    if isinstance(user, CurrentUser):
+        return f"user:{user.id}"
+    client = request.client
+    return "addr:" + (client.host if client else "unknown")

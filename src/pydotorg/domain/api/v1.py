@@ -23,7 +23,7 @@ from sqlalchemy import and_, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.domain.api import crud
-from pydotorg.domain.api.auth import requires_v1_staff, v1_user
+from pydotorg.domain.api.auth import authenticate_first, rate_identity, requires_v1_staff, v1_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v1
 from pydotorg.web.ratelimit import rate_limit_per
@@ -337,14 +337,8 @@ def build_router() -> Router:
         path=PREFIX,
         route_handlers=[get("/", name="api_v1:root", tags=["API v1 (tastypie)"])(root), *controllers],
         before_request=append_slash,
-        middleware=[rate_limit_per("apiv1", "api_v1_rate_limit", _identity).middleware],
+        middleware=[
+            authenticate_first(v1_user),
+            rate_limit_per("apiv1", "api_v1_rate_limit", rate_identity).middleware,
+        ],
     )
-
-
-def _identity(request: Request[Any, Any, Any]) -> str:
-    """tastypie's throttle key: the API-key username, or the client address."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("apikey ") and ":" in header:
-        return "user:" + header[7:].split(":", 1)[0].strip().lower()
-    client = request.client
-    return "addr:" + (client.host if client else "unknown")

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.domain.api import crud
-from pydotorg.domain.api.auth import requires_v2_staff, v2_user
+from pydotorg.domain.api.auth import authenticate_first, rate_identity, requires_v2_staff, v2_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v2
 from pydotorg.web.ratelimit import rate_limit_per
@@ -272,19 +272,14 @@ async def root(request: Request[Any, Any, Any]) -> Response[Any]:
     return Response(body, media_type=MediaType.JSON)
 
 
-def _identity(request: Request[Any, Any, Any]) -> str:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("token "):
-        return "token:" + header[6:].strip()[:64]
-    client = request.client
-    return "addr:" + (client.host if client else "unknown")
-
-
 def build_router() -> Router:
     controllers = [make_router(resource) for resource in sorted(REGISTRY.values(), key=lambda r: r.name)]
     return Router(
         path=PREFIX,
         route_handlers=[get("/", name="api-root", tags=["API v2 (REST framework)"])(root), *controllers],
         before_request=append_slash,
-        middleware=[rate_limit_per("apiv2", "api_v2_rate_limit", _identity).middleware],
+        middleware=[
+            authenticate_first(v2_user),
+            rate_limit_per("apiv2", "api_v2_rate_limit", rate_identity).middleware,
+        ],
     )
