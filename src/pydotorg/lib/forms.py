@@ -73,3 +73,9 @@ def value(field: Any) -> str:
     """A text field's data as a string ('' when empty)."""
     data = field.data
     return "" if data is None else str(data)
+
+
+def is_number(text: str) -> bool:
+    """A non-negative whole number in ASCII digits. ``str.isdigit`` accepts "¹" and other Unicode digits that
+    ``int()`` then refuses, which made a 500 of ids, lists and filters."""
+    return text.isascii() and text.isdigit()

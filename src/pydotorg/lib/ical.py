@@ -215,12 +215,12 @@ def parse_calendar(data: bytes, charset: str | None = None) -> ParseResult:
         raise IcsError("the file is not an iCalendar file (no BEGIN:VCALENDAR)")
     try:
         calendar = ICalendar.from_ical(text)
-    except (ValueError, IndexError, KeyError) as exc:
+    except (ValueError, IndexError, KeyError, OverflowError) as exc:
         raise IcsError(f"the iCalendar file could not be parsed: {exc}") from exc
     for number, component in enumerate(calendar.walk("VEVENT"), start=1):
         try:
             result.events.append(parse_event(component, result.warnings))
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, OverflowError) as exc:  # OverflowError: DURATION:P999999999D
             uid = component.get("UID")
             label = f"event {number}" + (f" ({uid})" if uid else "")
             reason = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)

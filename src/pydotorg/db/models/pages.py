@@ -11,6 +11,8 @@ from pydotorg.db.base import Base, ContentManageable, MarkupSpec, markup_rendere
 
 DEFAULT_TEMPLATE = "pages/default.html"
 RAW_TEMPLATE = "pages/raw.html"
+#: The templates a page may name (empty means the default); anything else would be a 500, or a path outside.
+PAGE_TEMPLATES = ("", DEFAULT_TEMPLATE, RAW_TEMPLATE)
 
 
 class Page(ContentManageable, Base):

@@ -39,7 +39,7 @@ from pydotorg.domain.admin.registry import (
 )
 from pydotorg.domain.users.auth import CurrentUser, current_user, has_perm
 from pydotorg.domain.users.guards import requires_staff
-from pydotorg.lib.forms import FormData, add_error
+from pydotorg.lib.forms import FormData, add_error, is_number
 from pydotorg.settings import Settings
 from pydotorg.web.forms import FORM
 
@@ -144,7 +144,7 @@ def _filtered(admin: ModelAdmin, query: Any, params: Any, search: str) -> tuple[
             column = admin.column(name)
             if isinstance(column.type, String | Text):
                 clauses.append(func.lower(column).contains(search.lower(), autoescape=True))
-            elif search.isdigit():
+            elif is_number(search):
                 clauses.append(column == int(search))
         if clauses:
             query = query.where(or_(*clauses))
@@ -166,7 +166,7 @@ def _filtered(admin: ModelAdmin, query: Any, params: Any, search: str) -> tuple[
         active_filters[name] = raw
     for name in admin.mapper.columns.keys():  # noqa: SIM118 - a ReadOnlyColumnCollection
         raw = params.get(name)
-        if name.endswith("_id") and name not in admin.list_filter and raw and str(raw).isdigit():
+        if name.endswith("_id") and name not in admin.list_filter and raw and is_number(str(raw)):
             query = query.where(admin.column(name) == int(raw))
             active_filters[name] = str(raw)
     return query, active_filters
@@ -258,7 +258,7 @@ class AdminController(Controller):
         await _require(request, admin, "view")
         data = await request.form()
         action = str(data.get("action", ""))
-        ids = [int(v) for v in data.getall("_selected", []) if str(v).isdigit()]
+        ids = [int(v) for v in data.getall("_selected", []) if is_number(str(v))]
         model: Any = admin.model
         rows: Sequence[Any] = (
             (await db_session.execute(select(model).where(model.id.in_(ids)).order_by(model.id)))
@@ -310,7 +310,7 @@ class AdminController(Controller):
             else:
                 # "Add a file to this release" links pass the parent's id, e.g. ?release_id=42
                 initial = {k: v for k, v in request.query_params.items() if k in editable and k.endswith("_id")}
-                form = form_class(data={k: int(v) for k, v in initial.items() if v.isdigit()})
+                form = form_class(data={k: int(v) for k, v in initial.items() if is_number(v)})
             if obj is not None:
                 for name, m2m in admin.many_to_many.items():
                     if name in editable:

@@ -52,7 +52,8 @@ async def v1_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser
         )
         async with engine.connect() as conn:
             row = (await conn.execute(query)).first()
-        if row is None or not hmac.compare_digest(str(row.key), key) or not row.is_active:
+        # compared as bytes: compare_digest refuses str with non-ASCII characters (a 500 for any such header)
+        if row is None or not hmac.compare_digest(str(row.key).encode(), key.encode()) or not row.is_active:
             raise NotAuthorizedException("Invalid API key.")
         user = CurrentUser.from_row(row)
     connection.scope[API_USER_KEY] = user  # type: ignore[literal-required]

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+from pydotorg.lib.forms import is_number
 
 _URI_RE = re.compile(r"/api/v[12]/(?P<name>[a-z_]+/[a-z_]+)/(?P<pk>\d+)/?$")
 
@@ -65,7 +66,7 @@ async def resolve_relation(session: AsyncSession, resource: Resource, name: str,
         found = _URI_RE.search(value.split("?", 1)[0])
         if found and found.group("name") == relation.target:
             pk = int(found.group("pk"))
-        elif value.isdigit():
+        elif is_number(value):
             pk = int(value)
     if pk is None:
         raise InputError({name: f"Invalid hyperlink - expected a URI of {relation.target}, got {value!r}."})

@@ -26,6 +26,7 @@ from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import authenticate_first, rate_identity, requires_v1_staff, v1_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v1
+from pydotorg.lib.forms import is_number
 from pydotorg.web.ratelimit import rate_limit_per
 from pydotorg.web.slash import append_slash
 
@@ -129,7 +130,7 @@ def _relation_clause(resource: Resource, field: str, rest: list[str], raw: str) 
     target = REGISTRY[relation.target]
     if not rest or rest in (["exact"], ["id"], ["pk"]):
         pk = raw.rstrip("/").rsplit("/", 1)[-1]
-        if not pk.isdigit():
+        if not is_number(pk):
             raise InputError({"__all__": f"Invalid resource lookup data provided (mismatched type): {raw!r}."})
         return column == int(pk)
     target_field = rest[0]
@@ -222,7 +223,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
     async def create(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
         try:
             data = msgspec.json.decode(await request.body())
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:  # bad syntax, bad UTF-8, too deep
             return error(f"Malformed JSON: {exc}")
         if isinstance(data, dict) and ("username" in data or "api_key" in data):
             return Response(b"", status_code=401)
@@ -238,7 +239,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
 
     async def delete_list(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[None]:
         values = request.query_params.getall("release", [])
-        if len(values) != 1 or not str(values[0]).isdigit():
+        if len(values) != 1 or not is_number(str(values[0])):
             raise ClientException("Deleting release files needs exactly one 'release' parameter (a release id).")
         model: Any = resource.model
         rows = (await db_session.execute(select(model).where(model.release_id == int(values[0])))).scalars().all()
@@ -254,7 +255,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
 
     async def show_set(request: Request[Any, Any, Any], ids: str, db_session: AsyncSession) -> Response[Any]:
         wanted = [part for part in ids.split(";") if part]
-        if not wanted or not all(part.isdigit() for part in wanted) or len(wanted) > MAX_LIMIT:
+        if not wanted or not all(is_number(part) for part in wanted) or len(wanted) > MAX_LIMIT:
             return error(f"Invalid id list {ids!r}: use set/<id>;<id>/.")
         model: Any = resource.model
         query = crud.base_query(resource, staff=await staff(request)).where(model.id.in_([int(p) for p in wanted]))

@@ -22,6 +22,7 @@ from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import authenticate_first, rate_identity, requires_v2_staff, v2_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v2
+from pydotorg.lib.forms import is_number
 from pydotorg.web.ratelimit import rate_limit_per
 from pydotorg.web.slash import append_slash
 
@@ -74,7 +75,7 @@ def filters(resource: Resource, params: Any) -> list[Any]:
         field, lookup = resource.v2_filters[key]
         if field in resource.relations:
             relation = resource.relations[field]
-            if not str(raw).isdigit():
+            if not is_number(str(raw)):
                 raise InputError({key: "Select a valid choice. That choice is not one of the available choices."})
             clauses.append(resource.column(relation.column) == int(raw))
             continue
@@ -94,7 +95,7 @@ def filters(resource: Resource, params: Any) -> list[Any]:
 
 def _pk(raw: str) -> int:
     text = raw.removesuffix(".json")
-    if not text.isdigit():
+    if not is_number(text):
         raise NotFoundException()
     return int(text)
 
@@ -126,7 +127,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
     async def _decode(request: Request[Any, Any, Any]) -> Any:
         try:
             return msgspec.json.decode(await request.body())
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:  # bad syntax, bad UTF-8, too deep
             raise InputError({"detail": f"JSON parse error - {exc}"}) from None
 
     async def create(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
@@ -182,7 +183,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         raw = request.query_params.get("release")
         if raw is None:
             raise ClientException("The 'release' query parameter is required.")
-        if not str(raw).isdigit():
+        if not is_number(str(raw)):
             raise ClientException("The 'release' query parameter must be an integer (a release id).")
         model: Any = resource.model
         rows = (await db_session.execute(select(model).where(model.release_id == int(raw)))).scalars().all()

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from pydotorg.db.models.events import Calendar, Event, EventLocation, OccurringRule, RecurringRule
+from pydotorg.lib.forms import is_number
 from pydotorg.lib.ical import IcsError, IcsEvent, format_duration, parse_calendar
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.markup import MarkupType
@@ -60,7 +61,7 @@ async def fetch_ics(url: str, settings: Settings) -> tuple[bytes, str | None]:
             if response.status_code != httpx.codes.OK:
                 raise IcsError(f"GET {url} answered {response.status_code}")
             declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
+            if declared and is_number(declared) and int(declared) > limit:
                 raise IcsError(f"the file is {int(declared):,} bytes; the limit is {limit:,}")
             chunks: list[bytes] = []
             size = 0

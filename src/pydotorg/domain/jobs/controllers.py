@@ -19,7 +19,7 @@ from pydotorg.domain.jobs.forms import JobForm, ReviewCommentForm
 from pydotorg.domain.users.auth import CurrentUser, current_user, safe_next
 from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.feeds import Feed, FeedItem
-from pydotorg.lib.forms import bind, value
+from pydotorg.lib.forms import bind, is_number, value
 from pydotorg.lib.pagination import paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, public
@@ -358,7 +358,7 @@ class JobsController(Controller):
         raw_id = str(data.get("job_id", ""))
         if action not in MODERATION_ACTIONS:
             raise NotFoundException(f"Unknown action {action!r}: use one of {', '.join(MODERATION_ACTIONS)}.")
-        if not raw_id.isdigit():
+        if not is_number(raw_id):
             raise ClientException("job_id must be a job's number.")
         job = await _job_or_404(db_session, int(raw_id))
         status = services.moderate_job(db_session, settings, job, action, _me(request))

@@ -18,6 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from pydotorg.lib.forms import is_number
+
 MARKUP_HELP = "reStructuredText: *emphasis*, **strong**, `links <https://example.org/>`_, bullet lists with -."
 
 
@@ -76,5 +78,5 @@ class ReviewCommentForm(Form):
     )
 
     def validate_job(self, field: Any) -> None:
-        if not str(field.data or "").isdigit():
+        if not is_number(str(field.data or "")):
             raise ValidationError("Unknown job.")

@@ -8,16 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
+from pydotorg.domain.pages.rules import page_errors
 
 IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp"})
 DOCUMENT_TYPES = frozenset({"pdf", "txt", "zip", "gz", "tgz", "bz2", "xz", "csv", "odt", "ods", "docx", "xlsx", "pptx"})
 
 
 async def validate_page(_session: AsyncSession, form: Any, _obj: Any) -> dict[str, str]:
-    path = form["path"].data or ""
-    if path.startswith("/") or "//" in path or any(ch.isspace() for ch in path) or "\x00" in path:
-        return {"path": "Write the path without the leading '/' and without spaces, e.g. about/apps."}
-    return {}
+    return page_errors({"path": form["path"].data, "template_name": form["template_name"].data})
 
 
 register(

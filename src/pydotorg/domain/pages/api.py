@@ -9,12 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.pages import Page
 from pydotorg.domain.api.resources import Resource, register
+from pydotorg.domain.pages.rules import page_errors
 
 
 async def validate_page(session: AsyncSession, values: dict[str, Any], obj: Any) -> dict[str, str]:
+    errors = page_errors(values)
+    if errors:
+        return errors
     path = str(values.get("path") or "")
-    if path.startswith("/") or "//" in path or any(ch.isspace() for ch in path):
-        return {"path": "Write the path without the leading '/' and without spaces, e.g. about/apps."}
     query = select(Page.id).where(Page.path == path)
     if obj is not None:
         query = query.where(Page.id != obj.id)

@@ -81,12 +81,19 @@ class AddEmailForm(Form):
     email = _email_field("Add an e-mail address")
 
 
+def _text(value: str | None) -> str:
+    """A field left out of the POST is empty text, not NULL (the columns are NOT NULL, as Django's)."""
+    return value or ""
+
+
 class UserProfileForm(Form):
     username = _username_field()
-    first_name = StringField("First name", validators=[Length(max=150)])
-    last_name = StringField("Last name", validators=[Length(max=150)])
+    first_name = StringField("First name", validators=[Length(max=150)], filters=[_text])
+    last_name = StringField("Last name", validators=[Length(max=150)], filters=[_text])
     email = _email_field()
-    bio = TextAreaField("Bio", validators=[Length(max=20000)], description="Markdown; HTML is shown as text.")
+    bio = TextAreaField(
+        "Bio", validators=[Length(max=20000)], filters=[_text], description="Markdown; HTML is shown as text."
+    )
     search_visibility = RadioField(
         "Search visibility",
         coerce=int,

@@ -240,4 +240,4 @@ def check_reset_key(settings: Settings, user: User, key: str, now: int | None = 
     current = int(time.time() if now is None else now)
     if not 0 <= current - timestamp <= settings.password_reset_timeout:
         return False
-    return hmac.compare_digest(_reset_hash(settings, user, timestamp), digest)
+    return hmac.compare_digest(_reset_hash(settings, user, timestamp).encode(), digest.encode())
