@@ -37,7 +37,7 @@ from pydotorg.server.errors import (
 )
 from pydotorg.server.head import HeadAsGet
 from pydotorg.server.hosts import TrustedHosts
-from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, job_context
+from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, drop_worker_hooks, job_context
 from pydotorg.server.layout import configure_engine
 from pydotorg.server.routes import build_routers
 from pydotorg.server.sections import home_parts
@@ -156,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[csrf_middleware(settings), session_config.middleware, AuthenticationMiddleware()],
         before_send=[security_headers(settings)],
     )
+    drop_worker_hooks(app)
     app.asgi_handler = TrustedHosts(HeadAsGet(app.asgi_handler), settings.trusted_hosts)
     unguarded = unguarded_write_routes(app)
     if unguarded:

@@ -54,7 +54,9 @@ async def test_a_non_ascii_api_key_is_a_401(client: AsyncTestClient[Litestar], a
     try:
         creds = await _creds(app, "keyholder")
         assert (await client.get("/api/v1/downloads/os/", headers=creds.v1)).status_code == 200
-        response = await client.get("/api/v1/downloads/os/", headers={"Authorization": "ApiKey keyholder:clé-ünïcode".encode()})
+        response = await client.get(
+            "/api/v1/downloads/os/", headers={"Authorization": "ApiKey keyholder:clé-ünïcode".encode()}
+        )
         assert response.status_code == 401
     finally:
         await delete_user(app, "keyholder")

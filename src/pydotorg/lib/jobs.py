@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ class InProcessQueue:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.completed: int = 0
         self.failed: int = 0
+        #: Completed runs by job name.
+        self.done: Counter[str] = Counter()
 
     async def enqueue(self, name: str, **kwargs: Any) -> None:
         fn = get_job(name)
@@ -93,6 +96,7 @@ class InProcessQueue:
                     await asyncio.sleep(self.backoff * attempt)
             else:
                 self.completed += 1
+                self.done[name] += 1
                 logger.info("job %s done: %s", name, result)
                 return result
         self.failed += 1

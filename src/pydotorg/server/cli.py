@@ -9,13 +9,14 @@ from typing import Any
 import click
 from litestar import Litestar
 from litestar.plugins import CLIPluginProtocol
+from litestar_saq import SAQPlugin
 
 from pydotorg.domain.users.cli import DEMO_STAFF_USERNAME, create_demo_staff, ensure_auth_data
 from pydotorg.fixtures.django import FixtureError
 from pydotorg.fixtures.seed import seed
 from pydotorg.fixtures.volume import seed_volume
 from pydotorg.lib.jobs import REGISTRY, UnknownJobError, get_job
-from pydotorg.server.jobs import QUEUE_NAME, WebSAQPlugin, job_context
+from pydotorg.server.jobs import QUEUE_NAME, job_context
 from pydotorg.server.sections import SECTIONS
 from pydotorg.settings import get_settings
 
@@ -93,7 +94,7 @@ def enqueue_command(app: Litestar, name: str) -> None:
     async def run() -> Any:
         try:
             if settings.uses_redis:
-                queue = app.plugins.get(WebSAQPlugin).get_queue(QUEUE_NAME)
+                queue = app.plugins.get(SAQPlugin).get_queue(QUEUE_NAME)
                 await queue.connect()
                 try:
                     await queue.enqueue(name)

@@ -7,8 +7,9 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-from litestar.config.app import AppConfig
+from litestar import Litestar
 from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
+from litestar_saq.base import Worker
 from saq.types import Context
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,27 +54,25 @@ async def _worker_shutdown(ctx: Context) -> None:
         await db_config.get_engine().dispose()
 
 
-class WebSAQPlugin(SAQPlugin):
-    """SAQ in a web process: the queue to enqueue into and the ``workers`` CLI group, and no worker machinery.
+def drop_worker_hooks(app: Litestar) -> None:
+    """A web process enqueues jobs; it runs no SAQ worker machinery.
 
-    ``SAQPlugin.on_app_init`` hooks every queue's ``Worker.on_app_startup`` into the app. With a worker in a
-    separate process that starts no worker, but it does start litestar-saq's ``HeartbeatManager``: a daemon thread
-    running a second asyncio event loop, in every Granian web worker, beating for jobs that never run there (the
-    separate worker process never starts one). Web workers under load crashed with it running (a segmentation
-    fault inside SQLAlchemy's greenlet on the main loop while that thread held its own loop). Web processes now
-    run no SAQ thread, loop or task: only what enqueueing needs. ``pydotorg workers run`` builds its workers
-    from the same configuration through :meth:`get_workers`, as before.
+    ``SAQPlugin.on_app_init`` hooks every queue's ``Worker.on_app_startup`` and ``on_app_shutdown`` into the app.
+    With the worker in a separate process (``pydotorg workers run``) those start no worker, but they do start
+    litestar-saq's ``HeartbeatManager``: a daemon thread running a second asyncio event loop, in every Granian web
+    worker, beating for jobs that never run there (the separate worker process never starts one). Web workers
+    crashed under load with it running (a segmentation fault inside SQLAlchemy's greenlet on the main loop while
+    that thread held its own loop). The hooks are removed here, after the app is built: the plugin itself stays a
+    plain ``SAQPlugin``, which litestar-saq's ``workers run`` looks up by that exact type.
     """
-
-    def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        app_config.signature_namespace.update(self.config.signature_namespace)
-        return app_config
+    app.on_startup[:] = [hook for hook in app.on_startup if not isinstance(getattr(hook, "__self__", None), Worker)]
+    app.on_shutdown[:] = [hook for hook in app.on_shutdown if not isinstance(getattr(hook, "__self__", None), Worker)]
 
 
-def build_saq_plugin(settings: Settings) -> WebSAQPlugin:
+def build_saq_plugin(settings: Settings) -> SAQPlugin:
     assert settings.redis_url
     tasks = saq_tasks()
-    return WebSAQPlugin(
+    return SAQPlugin(
         config=SAQConfig(
             use_server_lifespan=False,
             web_enabled=False,
