@@ -82,6 +82,9 @@ class Watch:
     """Granian's worker processes, sampled from /proc: which pids held each slot, and their memory."""
 
     root: int
+    #: Samples before ``warm_until`` (monotonic time) fill ``initial``; the first ones after it, ``first``.
+    warm_until: float = 0.0
+    initial: dict[str, WorkerSample] = field(default_factory=dict)
     first: dict[str, WorkerSample] = field(default_factory=dict)
     last: dict[str, WorkerSample] = field(default_factory=dict)
     pids: dict[str, list[int]] = field(default_factory=dict)
@@ -98,8 +101,11 @@ class Watch:
             rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
             if slot and rss:
                 found[f"worker-{slot.group(1)}"] = WorkerSample(pid, int(rss.group(1)) / 1024)
+        warm = time.monotonic() >= self.warm_until
         for slot, sample in found.items():
-            self.first.setdefault(slot, sample)
+            self.initial.setdefault(slot, sample)
+            if warm:
+                self.first.setdefault(slot, sample)
             seen = self.pids.setdefault(slot, [])
             if not seen or seen[-1] != sample.pid:
                 seen.append(sample.pid)
@@ -155,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", default="", help="comma-separated page labels instead of the whole mix")
+    parser.add_argument(
+        "--warmup", type=int, default=60, help="seconds of load before the 'start' memory sample (caches fill first)"
+    )
     parser.add_argument("--no-seed", action="store_true", help="reuse the database of the last run")
     parser.add_argument(
         "--server-args", default="", help="extra arguments for `pydotorg run` (e.g. --no-respawn-failed-workers)"
@@ -178,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         offset = log.stat().st_size if log.exists() else 0
         with server(command, env, f"http://127.0.0.1:{port}/_health") as process:
             paths = reachable(port, paths)
-            watch = Watch(process.pid)
+            watch = Watch(process.pid, warm_until=time.monotonic() + args.warmup)
             watch.sample()
             stop = threading.Event()
 
@@ -215,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = result.errors + result.non_2xx
     memory = {
         slot: {
+            "initial_mib": round(watch.initial[slot].rss_mib, 1),
             "start_mib": round(watch.first[slot].rss_mib, 1),
             "end_mib": round(watch.last[slot].rss_mib, 1) if slot in watch.last else None,
             "pids": watch.pids.get(slot, []),
@@ -230,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     for line in crashes:
         print(f"                {line.strip()}")
     for slot, figures in memory.items():
-        print(f"{slot:<15} RSS {figures['start_mib']} MiB at start, {figures['end_mib']} MiB at end")
+        print(
+            f"{slot:<15} RSS {figures['initial_mib']} MiB before load, {figures['start_mib']} MiB after "
+            f"{args.warmup} s of load, {figures['end_mib']} MiB at the end"
+        )
     report = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(),
         "settings": vars(args),
