@@ -154,3 +154,50 @@ END:VCALENDAR\r
     result = parse_calendar(data)
     assert [event.uid for event in result.events] == ["fine"]
     assert len(result.errors) == 1 and "huge" in result.errors[0]
+
+
+async def test_leading_slashes_never_make_a_protocol_relative_redirect(client: AsyncTestClient[Litestar]) -> None:
+    """Security finding 6: ``GET //about`` answered ``301 Location: //about/``, which browsers follow off-site."""
+    for path in ("//about", "///about", "//about?x=1"):
+        response = await client.get(f"http://testserver.local{path}", follow_redirects=False)
+        assert response.status_code == 301, path
+        location = response.headers["location"]
+        assert location.startswith("/about/") and not location.startswith("//"), (path, location)
+
+
+async def test_job_locations_are_escaped_in_the_feed(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    """Security finding 6: city, region and country went into the RSS description as raw HTML."""
+    import datetime
+
+    from pydotorg.db.base import utcnow
+    from pydotorg.db.models import Job, JobCategory
+
+    async with app.state.db_config.get_session() as session:
+        category = (await session.execute(select(JobCategory).limit(1))).scalar_one()
+        job = Job(
+            job_title="Escaping engineer",
+            city="<script>alert(1)</script>",
+            region="<b>North</b>",
+            country="Norway",
+            email="x@example.org",
+            description="d",
+            requirements="r",
+            category_id=category.id,
+            status="approved",
+            expires=utcnow() + datetime.timedelta(days=5),
+        )
+        session.add(job)
+        await session.commit()
+        job_id = job.id
+    try:
+        import xml.etree.ElementTree as ET
+
+        feed = ET.fromstring((await client.get("/jobs/feed/rss/")).content)
+        item = next(i for i in feed.iter("item") if i.findtext("title", "").startswith("Escaping engineer"))
+        description = item.findtext("description", "")
+        assert "<script>" not in description and "<b>" not in description
+        assert description.startswith("<p>&lt;script&gt;alert(1)&lt;/script&gt;, &lt;b&gt;North&lt;/b&gt;, Norway</p>")
+    finally:
+        async with app.state.db_config.get_session() as session:
+            await session.delete(await session.get_one(Job, job_id))
+            await session.commit()

@@ -21,4 +21,6 @@ def append_slash(request: Request[Any, Any, Any]) -> Response[Any] | None:
     if raw.endswith(b"/") or not request.route_handler.opt.get("append_slash", True):
         return None
     query = request.url.query
-    return Redirect(raw.decode("latin-1") + "/" + (f"?{query}" if query else ""), status_code=301)
+    # "//evil.example" would be a protocol-relative Location: an open redirect. Leading slashes collapse to one.
+    path = "/" + raw.decode("latin-1").lstrip("/")
+    return Redirect(path + "/" + (f"?{query}" if query else ""), status_code=301)

@@ -3,6 +3,7 @@ a POST, ``next`` cannot leave the site, and review comments are mailed after the
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -150,7 +151,10 @@ class JobsController(Controller):
                 FeedItem(
                     title=job.display_name,
                     link=f"{base}/jobs/{job.id}/",
-                    description=(f"<p>{job.display_location}</p>{job.description_rendered}{job.requirements_rendered}"),
+                    # the location is the submitter's plain text: escaped, unlike the sanitised rendered markup
+                    description=(
+                        f"<p>{escape(job.display_location)}</p>{job.description_rendered}{job.requirements_rendered}"
+                    ),
                     published=job.created,
                     guid=f"{base}/jobs/{job.id}/",
                 )
