@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from pydotorg.db.models import Page, User
 from pydotorg.lib.forms import is_number
 from pydotorg.lib.ical import parse_calendar
-from tests.conftest import HONEYPOT, delete_user, log_in, make_user, post_form
+from tests.conftest import CSRF_RE, HONEYPOT, delete_user, log_in, make_user, post_form
 from tests.integration.test_api import _creds
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -201,3 +201,26 @@ async def test_job_locations_are_escaped_in_the_feed(client: AsyncTestClient[Lit
         async with app.state.db_config.get_session() as session:
             await session.delete(await session.get_one(Job, job_id))
             await session.commit()
+
+
+async def test_login_rotates_the_csrf_token_and_logout_expires_the_session_cookie(
+    client: AsyncTestClient[Litestar], app: Litestar
+) -> None:
+    """Security finding 6: the CSRF token was kept across login, and logout's deletion cookie carried the
+    session's two-week Max-Age."""
+    await make_user(app, "rotator")
+    try:
+        response = await log_in(client, "rotator")
+        cookies = response.headers.get_list("set-cookie")
+        assert any(c.startswith("csrftoken=") and "Max-Age=0" in c for c in cookies), cookies
+        page = await client.get("/accounts/email/")
+        assert any(c.startswith("csrftoken=") and "Max-Age=0" not in c for c in page.headers.get_list("set-cookie"))
+        token = CSRF_RE.search(page.text)
+        assert token is not None
+        out = await client.post("/accounts/logout/", data={"_csrf_token": token.group(1)}, follow_redirects=False)
+        assert out.status_code in {302, 303}
+        session_cookie = [c for c in out.headers.get_list("set-cookie") if c.startswith("sessionid=")]
+        assert session_cookie and all("Max-Age=0" in c and "Max-Age=1209600" not in c for c in session_cookie)
+    finally:
+        client.cookies.clear()
+        await delete_user(app, "rotator")

@@ -25,7 +25,7 @@ from litestar.types import Message, Receive, Scope, Send
 
 from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
 from pydotorg.settings import Settings
-from pydotorg.web.forms import FORM_KEY, SAFE_METHODS
+from pydotorg.web.forms import CSRF_COOKIE, FORM_KEY, SAFE_METHODS
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -94,7 +94,7 @@ class FormCSRFMiddleware(CSRFMiddleware):
 def build_csrf_config(settings: Settings) -> CSRFConfig:
     return CSRFConfig(
         secret=settings.secret_key,
-        cookie_name="csrftoken",
+        cookie_name=CSRF_COOKIE,
         cookie_secure=settings.secure_cookies,
         cookie_samesite="lax",
         exclude=["^/api/"],

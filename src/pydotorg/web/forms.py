@@ -8,3 +8,5 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Route ``opt`` key of pages that render a form (they get the CSRF cookie).
 FORM_KEY = "form"
 FORM: dict[str, Any] = {FORM_KEY: True}
+#: The CSRF cookie's name (Django's): the token changes at login.
+CSRF_COOKIE = "csrftoken"

@@ -35,7 +35,7 @@ from pydotorg.lib.mail import queue_mail
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE
 from pydotorg.web.changes import mail_after_commit
-from pydotorg.web.forms import FORM
+from pydotorg.web.forms import CSRF_COOKIE, FORM
 from pydotorg.web.ratelimit import rate_limit
 
 LOGIN_FAILED = "The username and/or password you specified are not correct."
@@ -146,7 +146,10 @@ class AccountController(Controller):
             return page("verification_sent", email=address.email)
         login(request, user, _settings(request).secret_key)
         await db_session.commit()
-        return Redirect(safe_next(value(form.next)))
+        signed_in = Redirect(safe_next(value(form.next)))
+        # A new CSRF token after login (as Django's rotate_token): the next form page issues it.
+        signed_in.delete_cookie(CSRF_COOKIE, path="/")
+        return signed_in
 
     @get("/logout/", name="account_logout")
     async def logout_form(self) -> Template:

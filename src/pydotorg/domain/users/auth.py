@@ -15,9 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware import ASGIMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.utils.dataclass import extract_dataclass_items
 from sqlalchemy import select
 
 from pydotorg.db.base import utcnow
@@ -94,7 +96,13 @@ class RotatingSessionBackend(ServerSideSessionBackend):
             # Nothing to keep: anonymous responses carry no cookie and cost no store write; a session that
             # became empty (logout, last message read) is deleted.
             if has_cookie:
-                await super().store_in_message(Empty, message, connection)
+                # Litestar's own deletion sends the session's two-week Max-Age with an empty value, which browsers
+                # keep; this one expires the cookie at once.
+                await self.delete(str(old_id), store=self.config.get_store_from_app(connection.scope["litestar_app"]))
+                items = extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys())
+                params = {k: v for k, v in items if k not in {"max_age", "expires", "key", "value"}}
+                expired = Cookie(key=self.config.key, value="", max_age=0, expires=0, **params)
+                MutableScopeHeaders.from_message(message).add("Set-Cookie", expired.to_header(header=""))
             return
         if state.get(_ROTATE_FLAG) and old_id and has_cookie:
             await self.delete(old_id, store=self.config.get_store_from_app(connection.scope["litestar_app"]))
