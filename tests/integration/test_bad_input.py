@@ -224,3 +224,20 @@ async def test_login_rotates_the_csrf_token_and_logout_expires_the_session_cooki
     finally:
         client.cookies.clear()
         await delete_user(app, "rotator")
+
+
+@pytest.mark.parametrize(
+    "path", ["/events/", "/events/python-events/", "/events/python-events/feed.ics", "/jobs/", "/jobs/feed/rss/"]
+)
+async def test_cached_public_pages_set_no_cookie(client: AsyncTestClient[Litestar], path: str) -> None:
+    """Security finding 6: the origin cache replayed the first visitor's csrftoken cookie to later visitors."""
+    client.cookies.clear()
+    response = await client.get(path)
+    assert response.status_code == 200
+    assert response.headers.get_list("set-cookie") == []
+
+
+async def test_form_pages_still_hand_out_the_csrf_cookie(client: AsyncTestClient[Litestar]) -> None:
+    client.cookies.clear()
+    response = await client.get("/accounts/login/")
+    assert any(c.startswith("csrftoken=") for c in response.headers.get_list("set-cookie"))

@@ -25,6 +25,7 @@ from litestar.types import Message, Receive, Scope, Send
 
 from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
 from pydotorg.settings import Settings
+from pydotorg.web.cache import personal_request
 from pydotorg.web.forms import CSRF_COOKIE, FORM_KEY, SAFE_METHODS
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -81,11 +82,12 @@ class FormCSRFMiddleware(CSRFMiddleware):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
-        if (
-            scope["type"] == ScopeType.HTTP
-            and scope.get("method", "GET") in SAFE_METHODS
-            and not (handler is not None and handler.opt.get(FORM_KEY))
-        ):
+        # A page the origin cache may keep (``cache=True``, asked anonymously) is the same for every visitor: it
+        # never hands out a visitor's CSRF cookie, which the cache would replay to everyone after them. Signed-in
+        # visitors bypass that cache and get the cookie with the forms shown to them.
+        cacheable = bool(getattr(handler, "cache", False)) and not personal_request(scope)
+        form_page = handler is not None and handler.opt.get(FORM_KEY) and not cacheable
+        if scope["type"] == ScopeType.HTTP and scope.get("method", "GET") in SAFE_METHODS and not form_page:
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

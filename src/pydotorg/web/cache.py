@@ -38,6 +38,12 @@ def _personal(headers: dict[str, str]) -> bool:
     return "authorization" in headers or "sessionid=" in headers.get("cookie", "")
 
 
+def personal_request(scope: Any) -> bool:
+    """Whether a request is one visitor's own (a session or credentials): the response cache never serves or keeps
+    its answer."""
+    return _personal({k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])})
+
+
 def build_response_cache_config(settings: Settings) -> ResponseCacheConfig:
     enabled = settings.response_cache_seconds > 0
 
@@ -51,8 +57,7 @@ def build_response_cache_config(settings: Settings) -> ResponseCacheConfig:
     def should_store(scope: HTTPScope, status_code: int) -> bool:
         if not enabled or status_code != 200:
             return False
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        return not _personal(headers)
+        return not personal_request(scope)
 
     return ResponseCacheConfig(
         default_expiration=max(settings.response_cache_seconds, 1),
