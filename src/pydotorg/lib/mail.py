@@ -121,16 +121,20 @@ async def send_mail(
     return await deliver(mail, ctx.settings)
 
 
-async def queue_mail(
-    jobs: JobQueue,
+def send_mail_arguments(
     template: str,
     to: list[str] | str,
     *,
     from_email: str | None = None,
     reply_to: str | None = None,
     **context: Any,
-) -> None:
-    """Render ``mail/<template>.txt`` with ``context`` and hand it to the ``send_mail`` job."""
+) -> dict[str, Any]:
+    """Render ``mail/<template>.txt`` with ``context``: the arguments of one ``send_mail`` job."""
     subject, body = render_mail(template, **context)
     recipients = [to] if isinstance(to, str) else list(to)
-    await jobs.enqueue("send_mail", to=recipients, subject=subject, body=body, from_email=from_email, reply_to=reply_to)
+    return {"to": recipients, "subject": subject, "body": body, "from_email": from_email, "reply_to": reply_to}
+
+
+async def queue_mail(jobs: JobQueue, template: str, to: list[str] | str, **options: Any) -> None:
+    """Send a mail now (as the ``send_mail`` job), for mail that follows no database change."""
+    await jobs.enqueue("send_mail", **send_mail_arguments(template, to, **options))

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.util import await_only
 
 from pydotorg.lib.jobs import JobContext, JobQueue, job
-from pydotorg.lib.mail import render_mail
+from pydotorg.lib.mail import send_mail_arguments
 from pydotorg.lib.purge import PurgeClient
 from pydotorg.web.cache import clear_response_cache
 from pydotorg.web.site_content import STORE_NAME as SITE_CONTENT_STORE
@@ -118,21 +118,9 @@ def stale(
     found.site_content |= site_content
 
 
-def mail_after_commit(
-    session: AsyncSession | Session,
-    template: str,
-    to: list[str] | str,
-    *,
-    from_email: str | None = None,
-    reply_to: str | None = None,
-    **context: Any,
-) -> None:
+def mail_after_commit(session: AsyncSession | Session, template: str, to: list[str] | str, **options: Any) -> None:
     """Render ``mail/<template>.txt`` now and send it (the ``send_mail`` job) once the transaction commits."""
-    subject, body = render_mail(template, **context)
-    recipients = [to] if isinstance(to, str) else list(to)
-    after_commit(
-        session, "send_mail", to=recipients, subject=subject, body=body, from_email=from_email, reply_to=reply_to
-    )
+    after_commit(session, "send_mail", **send_mail_arguments(template, to, **options))
 
 
 @event.listens_for(Session, "after_flush")
