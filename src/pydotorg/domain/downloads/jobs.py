@@ -16,14 +16,12 @@ from pydotorg.db.models.downloads import Release, ReleaseFile, ReleaseVersion
 from pydotorg.domain.downloads import queries
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.purge import PurgeClient
-from pydotorg.web.cache import clear_response_cache
-from pydotorg.web.site_content import STORE_NAME, bump_version
+from pydotorg.web.changes import pending, stale
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True
 )
-BOX_URLS = ("/box/supernav-python-downloads/", "/box/homepage-downloads/", "/box/download-sources/")
 
 
 async def _source_file(session: AsyncSession, release: Release | None) -> ReleaseFile | None:
@@ -77,17 +75,13 @@ async def regenerate_boxes(session: AsyncSession) -> list[str]:
 
 @job("downloads_changed")
 async def downloads_changed(ctx: JobContext, *, versions: list[str] | None = None, **_: Any) -> dict[str, Any]:
+    """Regenerate the download boxes, then purge what shows them. Changed boxes reload the site content and purge
+    their ``/box/`` URLs through their cache registration; the downloads pages and the release directories are
+    marked here, so the CDN drops them only after the boxes they show are new."""
     async with ctx.session_factory() as session:
         changed = await regenerate_boxes(session)
+        stale(session, keys=["downloads"], urls=["/ftp/python/", *(f"/ftp/python/{v}/" for v in versions or [])])
+        queued = pending(session)
+        purged = [f"key:{key}" for key in sorted(queued.keys)] + sorted(queued.urls)
         await session.commit()
-    if changed:
-        await bump_version(ctx.stores.get(STORE_NAME))
-    await clear_response_cache(ctx.stores)
-    purge = PurgeClient(ctx.settings)
-    await purge.purge_surrogate_key("downloads")
-    await purge.purge_url("/ftp/python/")
-    for version in versions or []:
-        await purge.purge_url(f"/ftp/python/{version}/")
-    for url in BOX_URLS:
-        await purge.purge_url(url)
-    return {"boxes": changed, "purged": purge.purged, "cdn": purge.enabled}
+    return {"boxes": changed, "purged": purged, "cdn": PurgeClient(ctx.settings).enabled}
