@@ -23,7 +23,7 @@ from litestar_granian import GranianPlugin
 from sqlalchemy.exc import DBAPIError
 
 from pydotorg import __version__
-from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config
+from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config, provide_viewer
 from pydotorg.lib.errors import DomainError
 from pydotorg.lib.jobs import InProcessQueue, JobQueue, SaqJobQueue
 from pydotorg.server.cli import PydotorgCLIPlugin
@@ -115,6 +115,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "home_parts": Provide(home_parts, use_cache=True, sync_to_thread=False),
+            "jobs": Provide(lambda: jobs, use_cache=True, sync_to_thread=False),
+            "viewer": Provide(provide_viewer, sync_to_thread=False),
         },
         exception_handlers={
             NotFoundException: not_found_handler,

@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
 
 from litestar.stores.registry import StoreRegistry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,13 @@ class JobContext:
     settings: Settings
     session_factory: Callable[[], AbstractAsyncContextManager[AsyncSession]]
     stores: StoreRegistry
+
+
+class CoreJob(StrEnum):
+    """The jobs every section uses. Sections name theirs with their own ``StrEnum`` (``DownloadsJob``, ...)."""
+
+    SEND_MAIL = "send_mail"
+    PURGE_CDN = "purge_cdn"
 
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -60,6 +68,7 @@ def get_job(name: str) -> JobFunction:
         raise UnknownJobError(f"no background job named {name!r}") from None
 
 
+@runtime_checkable
 class JobQueue(Protocol):
     async def enqueue(self, name: str, **kwargs: Any) -> None: ...
 

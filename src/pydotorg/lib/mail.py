@@ -24,7 +24,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pydotorg.lib.jobs import JobContext, JobQueue, job
+from pydotorg.lib.jobs import CoreJob, JobContext, JobQueue, job
 from pydotorg.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ async def deliver(mail: Mail, settings: Settings) -> str:
     return where
 
 
-@job("send_mail")
+@job(CoreJob.SEND_MAIL)
 async def send_mail(
     ctx: JobContext,
     *,
@@ -137,4 +137,4 @@ def send_mail_arguments(
 
 async def queue_mail(jobs: JobQueue, template: str, to: list[str] | str, **options: Any) -> None:
     """Send a mail now (as the ``send_mail`` job), for mail that follows no database change."""
-    await jobs.enqueue("send_mail", **send_mail_arguments(template, to, **options))
+    await jobs.enqueue(CoreJob.SEND_MAIL, **send_mail_arguments(template, to, **options))

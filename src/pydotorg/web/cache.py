@@ -14,6 +14,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.config.response_cache import ResponseCacheConfig
+from litestar.datastructures import ResponseHeader
 from litestar.stores.registry import StoreRegistry
 from litestar.types import HTTPScope
 
@@ -21,8 +22,9 @@ from pydotorg.settings import Settings
 
 STORE_NAME = "responsecache"
 
-#: Responses that are one visitor's own: never stored by the origin cache, a CDN or a shared proxy.
-PRIVATE: dict[str, str] = {"Cache-Control": "private, no-cache"}
+#: Responses that are one visitor's own: never stored by the origin cache, a CDN or a shared proxy. The
+#: ``Surrogate-Control`` overrides a cached route's (which a CDN honours before ``Cache-Control``).
+PRIVATE: dict[str, str] = {"Cache-Control": "private, no-cache", "Surrogate-Control": "no-store"}
 
 
 def public(*keys: str, max_age: int = 300, surrogate_control: str | None = None) -> dict[str, str]:
@@ -32,6 +34,18 @@ def public(*keys: str, max_age: int = 300, surrogate_control: str | None = None)
     if surrogate_control:
         headers["Surrogate-Control"] = surrogate_control
     return headers
+
+
+def cache_policy(*keys: str, max_age: int = 300, surrogate_control: str | None = None) -> dict[str, Any]:
+    """The route options of a public, cached page, declared once where the route is:
+    ``@get("/jobs/", name="jobs:job_list", **cache_policy("jobs"))``.
+
+    The origin cache keeps the anonymous answer and every answer carries :func:`public`'s headers. A handler that
+    answers one visitor's own view (a draft, a signed-in user's list) returns :data:`PRIVATE` headers, which take
+    precedence over the route's.
+    """
+    headers = public(*keys, max_age=max_age, surrogate_control=surrogate_control)
+    return {"cache": True, "response_headers": [ResponseHeader(name=k, value=v) for k, v in headers.items()]}
 
 
 def _personal(headers: dict[str, str]) -> bool:

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.util import await_only
 
-from pydotorg.lib.jobs import JobContext, JobQueue, job
+from pydotorg.lib.jobs import CoreJob, JobContext, JobQueue, job
 from pydotorg.lib.mail import send_mail_arguments
 from pydotorg.lib.purge import PurgeClient
 from pydotorg.web.cache import clear_response_cache
@@ -40,7 +40,6 @@ logger = logging.getLogger(__name__)
 #: ``Session.info`` keys: the process's :class:`Changes`, and what the current transaction has asked for.
 INFO_KEY = "pydotorg.changes"
 PENDING_KEY = "pydotorg.pending"
-PURGE_JOB = "purge_cdn"
 
 
 @dataclass
@@ -120,7 +119,7 @@ def stale(
 
 def mail_after_commit(session: AsyncSession | Session, template: str, to: list[str] | str, **options: Any) -> None:
     """Render ``mail/<template>.txt`` now and send it (the ``send_mail`` job) once the transaction commits."""
-    after_commit(session, "send_mail", **send_mail_arguments(template, to, **options))
+    after_commit(session, CoreJob.SEND_MAIL, **send_mail_arguments(template, to, **options))
 
 
 @event.listens_for(Session, "after_flush")
@@ -153,7 +152,7 @@ def _release(session: Session) -> None:
     for name, kwargs in found.jobs:
         await_only(changes.jobs.enqueue(name, **kwargs))
     if found.keys or found.urls:
-        await_only(changes.jobs.enqueue(PURGE_JOB, keys=sorted(found.keys), urls=sorted(found.urls)))
+        await_only(changes.jobs.enqueue(CoreJob.PURGE_CDN, keys=sorted(found.keys), urls=sorted(found.urls)))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -163,7 +162,7 @@ def _drop(session: Session) -> None:
         logger.debug("rolled back: dropped %d jobs and %d purges", len(dropped.jobs), len(dropped.keys | dropped.urls))
 
 
-@job(PURGE_JOB)
+@job(CoreJob.PURGE_CDN)
 async def purge_cdn(ctx: JobContext, *, keys: list[str] | None = None, urls: list[str] | None = None) -> list[str]:
     """Purge surrogate keys and URLs at the CDN (a no-op unless Fastly is configured; failures are retried)."""
     client = PurgeClient(ctx.settings)

@@ -32,6 +32,7 @@ from pydotorg.db.models.users import AdminAction, AdminLogEntry, Permission
 from pydotorg.domain.admin.registry import (
     REGISTRY,
     ModelAdmin,
+    Permit,
     all_permissions,
     build_form_class,
     check_upload,
@@ -58,14 +59,16 @@ def _admin_or_404(app_label: str, model_name: str) -> ModelAdmin:
     return admin
 
 
-async def _can(request: Request[Any, Any, Any], admin: ModelAdmin, action: str) -> bool:
+async def _can(request: Request[Any, Any, Any], admin: ModelAdmin, action: Permit) -> bool:
     user = _me(request)
-    if action == "view":
-        return await has_perm(request, user, admin.perm("view")) or await has_perm(request, user, admin.perm("change"))
+    if action is Permit.VIEW:
+        return await has_perm(request, user, admin.perm(Permit.VIEW)) or await has_perm(
+            request, user, admin.perm(Permit.CHANGE)
+        )
     return await has_perm(request, user, admin.perm(action))
 
 
-async def _require(request: Request[Any, Any, Any], admin: ModelAdmin, action: str) -> None:
+async def _require(request: Request[Any, Any, Any], admin: ModelAdmin, action: Permit) -> None:
     if not await _can(request, admin, action):
         raise PermissionDeniedException(f"You do not have permission to {action} {admin.verbose_name_plural}.")
 
@@ -182,8 +185,8 @@ class AdminController(Controller):
     async def index(self, request: Request[Any, Any, Any]) -> Template:
         sections: dict[str, list[tuple[ModelAdmin, bool]]] = {}
         for admin in sorted(REGISTRY.values(), key=lambda a: (a.app_label, a.verbose_name_plural)):
-            if await _can(request, admin, "view"):
-                sections.setdefault(admin.app_label, []).append((admin, await _can(request, admin, "add")))
+            if await _can(request, admin, Permit.VIEW):
+                sections.setdefault(admin.app_label, []).append((admin, await _can(request, admin, Permit.ADD)))
         return page("index", sections=sections)
 
     # -- list ----------------------------------------------------------------------------------------------------------
@@ -238,8 +241,8 @@ class AdminController(Controller):
             "order": order,
             "filters": filters,
             "link": link,
-            "can_add": admin.can_add and await _can(request, admin, "add"),
-            "can_delete": admin.can_delete and await _can(request, admin, "delete"),
+            "can_add": admin.can_add and await _can(request, admin, Permit.ADD),
+            "can_delete": admin.can_delete and await _can(request, admin, Permit.DELETE),
         }
 
     @get("/{app_label:str}/{model_name:str}/", name="admin:changelist")
@@ -247,7 +250,7 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], app_label: str, model_name: str, db_session: AsyncSession
     ) -> Template:
         admin = _admin_or_404(app_label, model_name)
-        await _require(request, admin, "view")
+        await _require(request, admin, Permit.VIEW)
         return page("changelist", **await self._changelist(request, admin, db_session))
 
     @post("/{app_label:str}/{model_name:str}/", name="admin:changelist_action", status_code=200)
@@ -255,7 +258,7 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], app_label: str, model_name: str, db_session: AsyncSession
     ) -> Response[Any]:
         admin = _admin_or_404(app_label, model_name)
-        await _require(request, admin, "view")
+        await _require(request, admin, Permit.VIEW)
         data = await request.form()
         action = str(data.get("action", ""))
         ids = [int(v) for v in data.getall("_selected", []) if is_number(str(v))]
@@ -274,7 +277,7 @@ class AdminController(Controller):
         if action == "delete_selected":
             if not admin.can_delete:
                 raise PermissionDeniedException("These rows cannot be deleted here.")
-            await _require(request, admin, "delete")
+            await _require(request, admin, Permit.DELETE)
             if data.get("confirm") != "yes":
                 return page("delete_selected", admin=admin, rows=rows)
             me = _me(request)
@@ -494,7 +497,7 @@ class AdminController(Controller):
         admin = _admin_or_404(app_label, model_name)
         if not admin.can_add:
             raise PermissionDeniedException(f"{admin.verbose_name_plural.capitalize()} are not added here.")
-        await _require(request, admin, "add")
+        await _require(request, admin, Permit.ADD)
         return await self._form_page(request, admin, db_session, None)
 
     async def _object(self, admin: ModelAdmin, db_session: AsyncSession, pk: int) -> Any:
@@ -514,9 +517,9 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], app_label: str, model_name: str, pk: int, db_session: AsyncSession
     ) -> Response[Any]:
         admin = _admin_or_404(app_label, model_name)
-        await _require(request, admin, "change" if request.method == "POST" else "view")
+        await _require(request, admin, Permit.CHANGE if request.method == "POST" else Permit.VIEW)
         obj = await self._object(admin, db_session, pk)
-        if request.method != "POST" and not await _can(request, admin, "change"):
+        if request.method != "POST" and not await _can(request, admin, Permit.CHANGE):
             return page("view", admin=admin, obj=obj)
         return await self._form_page(request, admin, db_session, obj)
 
@@ -526,7 +529,7 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], app_label: str, model_name: str, pk: int, db_session: AsyncSession
     ) -> Template:
         admin = _admin_or_404(app_label, model_name)
-        await _require(request, admin, "delete")
+        await _require(request, admin, Permit.DELETE)
         if not admin.can_delete:
             raise PermissionDeniedException()
         return page("delete_confirmation", admin=admin, obj=await self._object(admin, db_session, pk))
@@ -536,7 +539,7 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], app_label: str, model_name: str, pk: int, db_session: AsyncSession
     ) -> Redirect:
         admin = _admin_or_404(app_label, model_name)
-        await _require(request, admin, "delete")
+        await _require(request, admin, Permit.DELETE)
         if not admin.can_delete:
             raise PermissionDeniedException()
         obj = await self._object(admin, db_session, pk)
@@ -554,7 +557,7 @@ class AdminController(Controller):
         self, request: Request[Any, Any, Any], app_label: str, model_name: str, pk: int, db_session: AsyncSession
     ) -> Template:
         admin = _admin_or_404(app_label, model_name)
-        await _require(request, admin, "view")
+        await _require(request, admin, Permit.VIEW)
         query = (
             select(AdminLogEntry)
             .where(AdminLogEntry.content_type == admin.key, AdminLogEntry.object_id == str(pk))

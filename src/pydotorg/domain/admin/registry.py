@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text, inspect
@@ -40,6 +41,17 @@ MARKUP_CHOICES = [(kind.value, kind.value) for kind in MarkupType if kind.value 
 #: Hook run after a row is saved or deleted (e.g. invalidate the site content snapshot).
 #: Runs in the saving transaction, before its commit: (session, the row saved, or None after a delete).
 BeforeCommit = Callable[[AsyncSession, Any], Awaitable[None]]
+
+
+class Permit(StrEnum):
+    """What a model permission allows (Django's default permissions, ``<app_label>.<permit>_<model>``)."""
+
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+
+
 #: A list-page action: (request, session, rows) -> response or None.
 Action = Callable[[Any, AsyncSession, Sequence[Any]], Awaitable[Any]]
 
@@ -101,7 +113,7 @@ class ModelAdmin:
     def url(self) -> str:
         return f"/admin/{self.app_label}/{self.model_name}/"
 
-    def perm(self, action: str) -> str:
+    def perm(self, action: Permit) -> str:
         return f"{self.app_label}.{action}_{self.model_name}"
 
     @property

@@ -18,19 +18,20 @@ from pydotorg.db.models.downloads import OS, Release, ReleaseFile, ReleaseVersio
 from pydotorg.domain.downloads import queries
 from pydotorg.domain.downloads.release_cycle import active_releases, eol_info
 from pydotorg.lib.feeds import Feed, FeedItem
-from pydotorg.web.cache import PRIVATE, public
+from pydotorg.settings import Settings
+from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.errors import viewer_is_staff
 
 NO_SLASH: dict[str, Any] = {"append_slash": False}
 #: Django's nginx rule for /downloads/, with a short browser lifetime: the CDN copy is purged on every change,
 #: a browser's copy cannot be.
-CACHE_HEADERS = public("downloads", surrogate_control="max-age=604800, stale-if-error=3600, stale-while-revalidate=300")
+CACHED = cache_policy("downloads", surrogate_control="max-age=604800, stale-if-error=3600, stale-while-revalidate=300")
 FEATURED_ORDER = {"macos": 0, "windows": 1, "source": 2}
 LATEST_RE = re.compile(r"^python3\.(\d{1,3})$")
 
 
 def _page(template: str, **context: Any) -> Template:
-    return Template(template_name=f"downloads/{template}", context=context, headers=CACHE_HEADERS)
+    return Template(template_name=f"downloads/{template}", context=context)
 
 
 def _prefix(request: Request[Any, Any, Any]) -> str:
@@ -40,8 +41,8 @@ def _prefix(request: Request[Any, Any, Any]) -> str:
 class DownloadsController(Controller):
     include_in_schema = False
 
-    @get("/", name="download", cache=True)
-    async def home(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+    @get("/", name="download", **CACHED)
+    async def home(self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings) -> Template:
         python3 = await queries.latest(db_session, ReleaseVersion.PYTHON3)
         python2 = await queries.latest(db_session, ReleaseVersion.PYTHON2)
         pymanager = await queries.latest(db_session, ReleaseVersion.PYMANAGER)
@@ -49,7 +50,6 @@ class DownloadsController(Controller):
         releases.sort(key=queries.numeric_version, reverse=True)
         names = (await db_session.execute(select(Release.name).where(Release.is_published.is_(True)))).scalars()
         minors = {numbers[:2] for numbers in map(queries.version_numbers, names) if len(numbers) >= 2}
-        settings = request.app.state.settings
         return _page(
             "index.html",
             python3=python3,
@@ -62,23 +62,29 @@ class DownloadsController(Controller):
             prefix=_prefix(request),
         )
 
-    @get("/operating-systems/", name="download_full_os_list", cache=True)
+    @get("/operating-systems/", name="download_full_os_list", **CACHED)
     async def os_list(self, db_session: AsyncSession) -> Template:
         return _page("os_list.html", oses=await queries.operating_systems(db_session))
 
-    @get("/feed.rss", name="download_feed", opt=NO_SLASH, cache=True)
-    async def feed_rss(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
-        return await self._feed(request, db_session, atom=False)
+    @get("/feed.rss", name="download_feed", opt=NO_SLASH, **CACHED)
+    async def feed_rss(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    ) -> Response[bytes]:
+        return await self._feed(request, db_session, settings, atom=False)
 
-    @get("/feed.atom", name="download_feed_atom", opt=NO_SLASH, cache=True)
-    async def feed_atom(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
-        return await self._feed(request, db_session, atom=True)
+    @get("/feed.atom", name="download_feed_atom", opt=NO_SLASH, **CACHED)
+    async def feed_atom(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    ) -> Response[bytes]:
+        return await self._feed(request, db_session, settings, atom=True)
 
-    async def _feed(self, request: Request[Any, Any, Any], db_session: AsyncSession, *, atom: bool) -> Response[bytes]:
+    async def _feed(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, *, atom: bool
+    ) -> Response[bytes]:
         """Django's ``ReleaseFeed``: the 10 newest published releases by release date."""
         query = queries.published().order_by(Release.release_date.desc(), Release.id.desc()).limit(10)
         releases = (await db_session.execute(query)).scalars().all()
-        base = str(request.base_url).rstrip("/")
+        base = settings.site_url.rstrip("/")  # the configured site, not the request's Host
         feed = Feed(
             title="Python Releases",
             link=f"{base}/downloads/",
@@ -96,10 +102,10 @@ class DownloadsController(Controller):
             ],
         )
         body, media_type = feed.render(atom=atom)
-        return Response(body, media_type=media_type, headers=CACHE_HEADERS)
+        return Response(body, media_type=media_type)
 
     # -- latest redirects (Django's regexes; a trailing slash is optional) -----------------------------------------
-    @get(["/latest", "/latest/{which:str}"], name="download_latest", opt=NO_SLASH, cache=True)
+    @get(["/latest", "/latest/{which:str}"], name="download_latest", opt=NO_SLASH, **CACHED)
     async def latest(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, which: str = "python3"
     ) -> Redirect:
@@ -122,8 +128,10 @@ class DownloadsController(Controller):
         return Redirect(target, status_code=302)
 
     # -- releases -------------------------------------------------------------------------------------------------
-    @get("/release/{slug:str}/", name="download_release_detail", cache=True)
-    async def release_detail(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
+    @get("/release/{slug:str}/", name="download_release_detail", **CACHED)
+    async def release_detail(
+        self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession, settings: Settings
+    ) -> Template:
         staff = viewer_is_staff(request)
         release = await queries.release_by_slug(db_session, slug, include_drafts=staff)
         if release is None:
@@ -136,7 +144,7 @@ class DownloadsController(Controller):
         others = sorted(
             (f for f in files if not f.download_button and not f.is_source), key=lambda f: (f.os.slug, f.name)
         )
-        headers = CACHE_HEADERS if release.is_published else PRIVATE
+        headers = None if release.is_published else PRIVATE
         return Template(
             template_name="downloads/release_detail.html",
             context={
@@ -150,7 +158,7 @@ class DownloadsController(Controller):
                 ),
                 "has_sbom": any(f.sbom_spdx2_file for f in files),
                 "superseded_by": await self._superseded_by(db_session, release),
-                "eol": eol_info(release, request.app.state.settings.release_cycle_file),
+                "eol": eol_info(release, settings.release_cycle_file),
             },
             headers=headers,
         )
@@ -181,7 +189,7 @@ class DownloadsController(Controller):
         return Response(body, media_type=MediaType.HTML, headers=PRIVATE)
 
     # -- one operating system (last: its pattern catches any slug) -----------------------------------------------
-    @get("/{slug:str}/", name="download_os_list", cache=True)
+    @get("/{slug:str}/", name="download_os_list", **CACHED)
     async def os_detail(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
         os_row = (await db_session.execute(select(OS).where(OS.slug == slug))).scalars().first()
         if os_row is None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pydotorg.db.models.boxes import Box
 from pydotorg.db.models.downloads import Release, ReleaseFile, ReleaseVersion
 from pydotorg.domain.downloads import queries
+from pydotorg.domain.downloads.services import DownloadsJob
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.purge import PurgeClient
 from pydotorg.web.changes import pending, stale
@@ -73,7 +74,7 @@ async def regenerate_boxes(session: AsyncSession) -> list[str]:
     return changed
 
 
-@job("downloads_changed")
+@job(DownloadsJob.CHANGED)
 async def downloads_changed(ctx: JobContext, *, versions: list[str] | None = None, **_: Any) -> dict[str, Any]:
     """Regenerate the download boxes, then purge what shows them. Changed boxes reload the site content and purge
     their ``/box/`` URLs through their cache registration; the downloads pages and the release directories are

@@ -4,6 +4,7 @@ effects of publishing (box regeneration and CDN purges, queued as the ``download
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -11,6 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.downloads import SIDECAR_SUFFIXES, URL_COLUMNS, Release, ReleaseFile
 from pydotorg.web.changes import after_commit
+
+
+class DownloadsJob(StrEnum):
+    #: regenerate the download boxes and mark the release directories stale
+    CHANGED = "downloads_changed"
+
 
 PYTHON_ORG = "https://www.python.org/"
 
@@ -88,7 +95,7 @@ async def promote_latest(session: AsyncSession, release: Release) -> None:
 def downloads_changed(session: AsyncSession, *, versions: list[str] | None = None) -> None:
     """Once the change commits: regenerate the download boxes and purge the release directories (the
     ``downloads_changed`` job); the downloads pages themselves are purged by the cache registration."""
-    after_commit(session, "downloads_changed", versions=versions or [])
+    after_commit(session, DownloadsJob.CHANGED, versions=versions or [])
 
 
 async def release_saved(session: AsyncSession, release: Release | None) -> None:

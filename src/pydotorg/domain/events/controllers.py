@@ -17,18 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.base import utcnow
-from pydotorg.db.models.events import Calendar, Event, EventCategory, EventLocation, EventSubmission
-from pydotorg.domain.events import queries
+from pydotorg.db.models.events import Calendar, Event, EventCategory, EventLocation
+from pydotorg.domain.events import queries, services
 from pydotorg.domain.events.forms import EventForm
 from pydotorg.domain.events.queries import Occurrence
-from pydotorg.domain.users.auth import current_user
+from pydotorg.domain.users.auth import CurrentUser
 from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.feeds import Feed, FeedItem
-from pydotorg.lib.forms import bind, value
+from pydotorg.lib.forms import bind
 from pydotorg.lib.ical import IcsEvent, Recurrence, build_calendar
 from pydotorg.lib.pagination import Page, page_number, paginate_query
-from pydotorg.web.cache import PRIVATE, public
-from pydotorg.web.changes import mail_after_commit
+from pydotorg.settings import Settings
+from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
 
 EVENTS_PER_PAGE = 6
@@ -38,11 +38,11 @@ FEED_SIZE = 50
 #: The events homepage lists this many upcoming events; each calendar's page lists them all, six per page.
 HOMEPAGE_EVENTS = 30
 NO_SLASH: dict[str, Any] = {"append_slash": False}
-CACHE_HEADERS = public("events")
+CACHED = cache_policy("events")
 
 
 def _page(template: str, *, status_code: int = 200, private: bool = False, **context: Any) -> Template:
-    headers = PRIVATE if private else CACHE_HEADERS
+    headers = PRIVATE if private else None
     return Template(
         template_name=f"events/{template}.html",
         context=context,
@@ -77,9 +77,9 @@ async def _event_page(
     return Page(items=rows[(number - 1) * EVENTS_PER_PAGE :], number=number, per_page=EVENTS_PER_PAGE, total=total)
 
 
-def _base_url(request: Request[Any, Any, Any]) -> str:
-    """Absolute URLs in mail, feeds and calendars start at the configured site, not at the request's Host."""
-    return str(request.app.state.settings.site_url).rstrip("/")
+def _base_url(settings: Settings) -> str:
+    """Absolute URLs in feeds and calendars start at the configured site, not at the request's Host."""
+    return settings.site_url.rstrip("/")
 
 
 def ics_event(event: Event, base: str) -> list[IcsEvent]:
@@ -121,7 +121,7 @@ class EventsController(Controller):
     include_in_schema = False
     opt = FORM
 
-    @get("/", name="events:events", cache=True)
+    @get("/", name="events:events", **CACHED)
     async def home(self, db_session: AsyncSession) -> Template:
         now = utcnow()
         return _page(
@@ -132,7 +132,7 @@ class EventsController(Controller):
             calendars=(await db_session.execute(select(Calendar).order_by(Calendar.name))).scalars().all(),
         )
 
-    @get("/calendars/", name="events:calendar_list", cache=True)
+    @get("/calendars/", name="events:calendar_list", **CACHED)
     async def calendars(self, db_session: AsyncSession) -> Template:
         rows = (await db_session.execute(select(Calendar).order_by(Calendar.name))).scalars().all()
         return _page("calendar_list", calendars=rows)
@@ -143,38 +143,24 @@ class EventsController(Controller):
         return _page("event_form", form=EventForm(), private=True)
 
     @post("/submit/", name="events:event_submit_post", guards=[requires_login], status_code=200)
-    async def submit(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
-        user = current_user(request)
-        if user is None:  # the guard ran first
+    async def submit(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, viewer: CurrentUser | None
+    ) -> Response[Any]:
+        if viewer is None:  # the guard ran first
             raise PermissionDeniedException()
         form = await bind(EventForm, request)
         if not form.validate():
             return _page("event_form", form=form, private=True, status_code=HTTP_400_BAD_REQUEST)
-        submission = EventSubmission(creator_id=user.id, submitter_email=user.email)
-        form.populate_obj(submission)
-        db_session.add(submission)
-        await db_session.flush()
-        settings = request.app.state.settings
-        mail_after_commit(
-            db_session,
-            "event_submission",
-            settings.events_to_email,
-            reply_to=user.email,
-            submission=submission,
-            submitter=user.username,
-            submitter_email=user.email,
-            admin_url=f"{_base_url(request)}/admin/events/eventsubmission/{submission.id}/change/",
-            event_name=value(form.event_name),
-        )
+        await services.submit_event(db_session, settings, viewer, form.populate_obj)
         await db_session.commit()  # the mail to the events team leaves with the stored submission
         return Redirect("/events/submit/thanks/")
 
-    @get("/submit/thanks/", name="events:event_thanks", cache=True)
+    @get("/submit/thanks/", name="events:event_thanks", **CACHED)
     async def thanks(self) -> Template:
         return _page("event_thanks")
 
     # -- one calendar -------------------------------------------------------------------------------------------------
-    @get("/{cal:str}/categories/{slug:str}/", name="events:eventlist_category", cache=True)
+    @get("/{cal:str}/categories/{slug:str}/", name="events:eventlist_category", **CACHED)
     async def by_category(
         self, request: Request[Any, Any, Any], cal: str, slug: str, db_session: AsyncSession
     ) -> Template:
@@ -191,7 +177,7 @@ class EventsController(Controller):
             category=category,
         )
 
-    @get("/{cal:str}/categories/", name="events:eventcategory_list", cache=True)
+    @get("/{cal:str}/categories/", name="events:eventcategory_list", **CACHED)
     async def categories(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
         calendar = await _calendar(db_session, cal)
         page = await paginate_query(
@@ -199,7 +185,7 @@ class EventsController(Controller):
         )
         return _page("category_list", calendar=calendar, page=page)
 
-    @get("/{cal:str}/locations/{pk:int}/", name="events:eventlist_location", cache=True)
+    @get("/{cal:str}/locations/{pk:int}/", name="events:eventlist_location", **CACHED)
     async def by_location(
         self, request: Request[Any, Any, Any], cal: str, pk: int, db_session: AsyncSession
     ) -> Template:
@@ -215,7 +201,7 @@ class EventsController(Controller):
             location=location,
         )
 
-    @get("/{cal:str}/locations/", name="events:eventlocation_list", cache=True)
+    @get("/{cal:str}/locations/", name="events:eventlocation_list", **CACHED)
     async def locations(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
         calendar = await _calendar(db_session, cal)
         page = await paginate_query(
@@ -223,7 +209,7 @@ class EventsController(Controller):
         )
         return _page("location_list", calendar=calendar, page=page)
 
-    @get("/{cal:str}/date/{year:int}/{month:int}/{day:int}/", name="events:eventlist_date", cache=True)
+    @get("/{cal:str}/date/{year:int}/{month:int}/{day:int}/", name="events:eventlist_date", **CACHED)
     async def by_date(
         self, request: Request[Any, Any, Any], cal: str, *, year: int, month: int, day: int, db_session: AsyncSession
     ) -> Template:
@@ -239,7 +225,7 @@ class EventsController(Controller):
             page=await _event_page(db_session, request, moment=moment, calendar_id=calendar.id),
         )
 
-    @get("/{cal:str}/{pk:int}/", name="events:event_detail", cache=True)
+    @get("/{cal:str}/{pk:int}/", name="events:event_detail", **CACHED)
     async def detail(self, cal: str, pk: int, db_session: AsyncSession) -> Template:
         event = await self._event(db_session, cal, pk)
         when = queries.next_or_previous_time(event)
@@ -259,12 +245,10 @@ class EventsController(Controller):
             next_event=next_event,
         )
 
-    @get("/{cal:str}/{pk:int}/event.ics", name="events:event_ics", opt=NO_SLASH, cache=True)
-    async def detail_ics(
-        self, request: Request[Any, Any, Any], cal: str, pk: int, db_session: AsyncSession
-    ) -> Response[bytes]:
+    @get("/{cal:str}/{pk:int}/event.ics", name="events:event_ics", opt=NO_SLASH, **CACHED)
+    async def detail_ics(self, cal: str, pk: int, db_session: AsyncSession, settings: Settings) -> Response[bytes]:
         event = await self._event(db_session, cal, pk)
-        body = build_calendar(event.title, event.calendar.name, ics_event(event, _base_url(request)))
+        body = build_calendar(event.title, event.calendar.name, ics_event(event, _base_url(settings)))
         return _ics_response(body, f"event-{event.id}.ics")
 
     async def _event(self, db_session: AsyncSession, cal: str, pk: int) -> Event:
@@ -274,7 +258,7 @@ class EventsController(Controller):
             raise NotFoundException("No such event in this calendar.")
         return event
 
-    @get("/{cal:str}/past/", name="events:event_list_past", cache=True)
+    @get("/{cal:str}/past/", name="events:event_list_past", **CACHED)
     async def past(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
         calendar = await _calendar(db_session, cal)
         return _page(
@@ -285,7 +269,7 @@ class EventsController(Controller):
             is_past_list=True,
         )
 
-    @get("/{cal:str}/", name="events:event_list", cache=True)
+    @get("/{cal:str}/", name="events:event_list", **CACHED)
     async def calendar_page(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
         calendar = await _calendar(db_session, cal)
         now = utcnow()
@@ -305,10 +289,8 @@ class EventsController(Controller):
         )
 
     # -- feeds (beyond Django) ----------------------------------------------------------------------------------------
-    @get("/{cal:str}/feed.ics", name="events:calendar_ics", opt=NO_SLASH, cache=True)
-    async def calendar_ics(
-        self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession
-    ) -> Response[bytes]:
+    @get("/{cal:str}/feed.ics", name="events:calendar_ics", opt=NO_SLASH, **CACHED)
+    async def calendar_ics(self, cal: str, db_session: AsyncSession, settings: Settings) -> Response[bytes]:
         calendar = await _calendar(db_session, cal)
         rows = (
             (
@@ -320,29 +302,29 @@ class EventsController(Controller):
             .unique()
             .all()
         )
-        base = _base_url(request)
+        base = _base_url(settings)
         entries = [item for event in rows for item in ics_event(event, base)]
         body = build_calendar(calendar.name, calendar.description or "", entries, url=f"{base}{calendar.absolute_url}")
         return _ics_response(body, f"{calendar.slug}.ics")
 
-    @get("/{cal:str}/feed.rss", name="events:calendar_rss", opt=NO_SLASH, cache=True)
+    @get("/{cal:str}/feed.rss", name="events:calendar_rss", opt=NO_SLASH, **CACHED)
     async def calendar_rss(
-        self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession
+        self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession, settings: Settings
     ) -> Response[bytes]:
-        return await self._feed(request, cal, db_session, atom=False)
+        return await self._feed(request, cal, db_session, settings, atom=False)
 
-    @get("/{cal:str}/feed.atom", name="events:calendar_atom", opt=NO_SLASH, cache=True)
+    @get("/{cal:str}/feed.atom", name="events:calendar_atom", opt=NO_SLASH, **CACHED)
     async def calendar_atom(
-        self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession
+        self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession, settings: Settings
     ) -> Response[bytes]:
-        return await self._feed(request, cal, db_session, atom=True)
+        return await self._feed(request, cal, db_session, settings, atom=True)
 
     async def _feed(
-        self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession, *, atom: bool
+        self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession, settings: Settings, *, atom: bool
     ) -> Response[bytes]:
         calendar = await _calendar(db_session, cal)
         found = await queries.upcoming(db_session, limit=FEED_SIZE, calendar_id=calendar.id)
-        base = _base_url(request)
+        base = _base_url(settings)
         feed = Feed(
             title=f"{calendar.name}: upcoming events",
             link=f"{base}{calendar.absolute_url}",
@@ -360,7 +342,7 @@ class EventsController(Controller):
             ],
         )
         body, media_type = feed.render(atom=atom)
-        return Response(body, media_type=media_type, headers=CACHE_HEADERS)
+        return Response(body, media_type=media_type)
 
 
 def _when_text(when: Occurrence) -> str:
@@ -372,5 +354,5 @@ def _when_text(when: Occurrence) -> str:
 
 
 def _ics_response(body: bytes, filename: str) -> Response[bytes]:
-    headers = {**CACHE_HEADERS, "Content-Disposition": f'inline; filename="{filename}"'}
+    headers = {"Content-Disposition": f'inline; filename="{filename}"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

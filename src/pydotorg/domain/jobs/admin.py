@@ -22,8 +22,10 @@ STATUS_CHOICES = [(status.value, status.label) for status in JobStatus]
 def _moderation(action: str) -> Any:
     async def handler(request: Any, db_session: AsyncSession, rows: Sequence[Job]) -> Response[Any]:
         me = current_user(request)
-        if me is None or not await has_perm(request, me, "jobs.change_job"):
-            raise PermissionDeniedException("You need the 'jobs.change_job' permission.")
+        if me is None or not await has_perm(request, me, services.JobBoardPermission.CHANGE_JOB):
+            raise PermissionDeniedException(
+                f"You need the {services.JobBoardPermission.CHANGE_JOB.value!r} permission."
+            )
         done: list[tuple[Job, JobStatus]] = []
         refused: list[str] = []
         settings = request.app.state.settings

@@ -23,14 +23,14 @@ from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, is_number, value
 from pydotorg.lib.pagination import paginate_query
 from pydotorg.settings import Settings
-from pydotorg.web.cache import PRIVATE, public
+from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
 
 JOBS_PER_PAGE = 25
 REVIEW_PER_PAGE = 20
 FEED_SIZE = 20
 OTHER_JOBS = 5
-CACHE_HEADERS = public("jobs")
+CACHED = cache_policy("jobs")
 MODERATION_ACTIONS = ("approve", "reject", "remove", "archive")
 
 
@@ -67,7 +67,7 @@ async def _page(
         context=context,
         status_code=status_code,
         media_type=MediaType.HTML,
-        headers=PRIVATE if private or user is not None else CACHE_HEADERS,
+        headers=PRIVATE if private or user is not None else None,
     )
 
 
@@ -130,18 +130,18 @@ class JobsController(Controller):
     opt = FORM
 
     # -- public lists ----------------------------------------------------------------------------------------------
-    @get("/", name="jobs:job_list", cache=True)
+    @get("/", name="jobs:job_list", **CACHED)
     async def job_list(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         page = await paginate_query(
             db_session, services.visible_jobs(), request.query_params.get("page"), JOBS_PER_PAGE
         )
         return await _page(request, db_session, "job_list", page=page, heading="Python Job Board")
 
-    @get("/feed/rss/", name="jobs:job_rss", cache=True)
-    async def feed(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[bytes]:
+    @get("/feed/rss/", name="jobs:job_rss", **CACHED)
+    async def feed(self, db_session: AsyncSession, settings: Settings) -> Response[bytes]:
         """Django's ``JobFeed``: the newest approved jobs, here without the expired ones (Django listed them)."""
         rows = (await db_session.execute(services.visible_jobs().limit(FEED_SIZE))).scalars().all()
-        base = str(request.app.state.settings.site_url).rstrip("/")
+        base = settings.site_url.rstrip("/")
         feed = Feed(
             title="Python.org Jobs Feed",
             link=f"{base}/jobs/",
@@ -162,22 +162,22 @@ class JobsController(Controller):
             ],
         )
         body, media_type = feed.render()
-        return Response(body, media_type=media_type, headers=CACHE_HEADERS)
+        return Response(body, media_type=media_type)
 
-    @get("/location/telecommute/", name="jobs:job_telecommute", cache=True)
+    @get("/location/telecommute/", name="jobs:job_telecommute", **CACHED)
     async def telecommute(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         query = services.visible_jobs().where(Job.telecommuting.is_(True))
         page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
         return await _page(request, db_session, "job_list", page=page, heading="Telecommuting jobs")
 
-    @get("/location/{slug:str}/", name="jobs:job_list_location", cache=True)
+    @get("/location/{slug:str}/", name="jobs:job_list_location", **CACHED)
     async def by_location(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
         query = services.visible_jobs().where(Job.location_slug == slug)
         page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
         place = page.items[0].display_location if page.items else slug
         return await _page(request, db_session, "job_list", page=page, heading=f"Jobs in {place}")
 
-    @get("/type/{slug:str}/", name="jobs:job_list_type", cache=True)
+    @get("/type/{slug:str}/", name="jobs:job_list_type", **CACHED)
     async def by_type(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
         job_type = (await db_session.execute(select(JobType).where(JobType.slug == slug))).scalars().first()
         if job_type is None:
@@ -186,7 +186,7 @@ class JobsController(Controller):
         page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
         return await _page(request, db_session, "job_list", page=page, heading=f"{job_type.name} jobs")
 
-    @get("/category/{slug:str}/", name="jobs:job_list_category", cache=True)
+    @get("/category/{slug:str}/", name="jobs:job_list_category", **CACHED)
     async def by_category(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
         category = (await db_session.execute(select(JobCategory).where(JobCategory.slug == slug))).scalars().first()
         if category is None:
@@ -195,19 +195,19 @@ class JobsController(Controller):
         page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
         return await _page(request, db_session, "job_list", page=page, heading=f"{category.name} jobs")
 
-    @get("/locations/", name="jobs:job_locations", cache=True)
+    @get("/locations/", name="jobs:job_locations", **CACHED)
     async def locations(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         return await _page(request, db_session, "job_locations")
 
-    @get("/types/", name="jobs:job_types", cache=True)
+    @get("/types/", name="jobs:job_types", **CACHED)
     async def types(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         return await _page(request, db_session, "job_types")
 
-    @get("/categories/", name="jobs:job_categories", cache=True)
+    @get("/categories/", name="jobs:job_categories", **CACHED)
     async def categories(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         return await _page(request, db_session, "job_categories")
 
-    @get("/thanks/", name="jobs:job_thanks", cache=True)
+    @get("/thanks/", name="jobs:job_thanks", **CACHED)
     async def thanks(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         return await _page(request, db_session, "job_thanks")
 
@@ -398,7 +398,7 @@ class JobsController(Controller):
         return Redirect(f"/jobs/{job.id}/")
 
     # -- one job (last: its pattern takes any number) --------------------------------------------------------------
-    @get("/{pk:int}/", name="jobs:job_detail", cache=True)
+    @get("/{pk:int}/", name="jobs:job_detail", **CACHED)
     async def detail(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Template:
         job = await _job_or_404(db_session, pk)
         user = current_user(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -15,7 +16,12 @@ from pydotorg.lib.mail import Mail, deliver, render_mail
 from pydotorg.web.changes import stale
 
 
-@job("expire_jobs")
+class JobBoardJob(StrEnum):
+    EXPIRE = "expire_jobs"
+    MONTHLY_REPORT = "jobs_monthly_report"
+
+
+@job(JobBoardJob.EXPIRE)
 async def expire_jobs(ctx: JobContext, **_: Any) -> int:
     """Django's ``expire_jobs``: approved jobs whose expiry is ``job_threshold_days`` in the past become expired.
     (They already left the public lists at their expiry date; this tidies the status.)"""
@@ -54,7 +60,7 @@ async def monthly_counts(ctx: JobContext, year: int, month: int) -> Counter[str]
         return Counter({str(status): int(count) for status, count in rows.all()})
 
 
-@job("jobs_monthly_report")
+@job(JobBoardJob.MONTHLY_REPORT)
 async def jobs_monthly_report(ctx: JobContext, *, today: str | None = None, **_: Any) -> dict[str, Any]:
     """Django's ``jobs_monthly_report`` (scheduled on the 27th): per-status counts for this month and the last."""
     day = datetime.date.fromisoformat(today) if today else utcnow().date()

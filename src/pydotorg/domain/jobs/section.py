@@ -3,13 +3,14 @@
 from pydotorg.db.models.jobs import Job, JobCategory, JobType
 from pydotorg.domain.jobs import admin, jobs  # noqa: F401  (register the admin and the background jobs)
 from pydotorg.domain.jobs.controllers import JobsController
+from pydotorg.domain.jobs.jobs import JobBoardJob
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
     name="jobs",
     pages=[JobsController],
-    periodic_jobs={"expire_jobs": "jobs_expire_cron", "jobs_monthly_report": "jobs_report_cron"},
+    periodic_jobs={JobBoardJob.EXPIRE: "jobs_expire_cron", JobBoardJob.MONTHLY_REPORT: "jobs_report_cron"},
 )
 
 # What a change makes stale, whoever makes it (the job board, its admin, the expiry job).

@@ -7,6 +7,7 @@ a failed transaction sends nothing (Django sent the comment mail before the comm
 from __future__ import annotations
 
 import datetime
+from enum import StrEnum
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -43,7 +44,13 @@ TRANSITIONS: dict[str, tuple[JobStatus, frozenset[JobStatus]]] = {
     "archive": (JobStatus.ARCHIVED, frozenset({JobStatus.APPROVED, JobStatus.EXPIRED})),
 }
 REVIEW_WINDOW_DAYS = 120
-MODERATE_PERMISSION = "jobs.can_moderate_jobs"
+
+
+class JobBoardPermission(StrEnum):
+    """The job board's permission names (``app_label.codename``), as the admin and the review pages check them."""
+
+    CHANGE_JOB = "jobs.change_job"
+    MODERATE = "jobs.can_moderate_jobs"
 
 
 class WrongStateError(ConflictError):
@@ -59,7 +66,7 @@ async def is_board_admin(connection: ASGIConnection[Any, Any, Any, Any], user: C
         return True
     if JOB_BOARD_ADMIN_GROUP in await groups_of(connection, user):
         return True
-    return await has_perm(connection, user, MODERATE_PERMISSION)
+    return await has_perm(connection, user, JobBoardPermission.MODERATE)
 
 
 # -- queries ----------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +22,11 @@ def markup_models() -> list[type[Base]]:
     )
 
 
-@job("rerender_markup")
+class PagesJob(StrEnum):
+    RERENDER_MARKUP = "rerender_markup"
+
+
+@job(PagesJob.RERENDER_MARKUP)
 async def rerender_markup(ctx: JobContext, **_: Any) -> dict[str, int]:
     """Render every markup field again (after a renderer or allow-list change). Returns rows per model."""
     counts: dict[str, int] = {}

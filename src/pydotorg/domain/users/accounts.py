@@ -31,6 +31,7 @@ from pydotorg.domain.users.forms import (
 from pydotorg.domain.users.guards import public_write, requires_login
 from pydotorg.lib import passwords
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
+from pydotorg.lib.jobs import JobQueue
 from pydotorg.lib.mail import queue_mail
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE
@@ -293,20 +294,22 @@ class AccountController(Controller):
         opt=public_write("anyone may ask for a reset link; it is mailed to the account's address"),
         middleware=[rate_limit("reset").middleware],
     )
-    async def reset(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+    async def reset(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, jobs: JobQueue, settings: Settings
+    ) -> Response[Any]:
         form = await bind(PasswordResetForm, request)
         if not form.validate():
             return page("password_reset", status_code=HTTP_400_BAD_REQUEST, form=form)
         user = await services.get_by_login(db_session, value(form.email))
         if user is not None and user.is_active and "@" in value(form.email):
-            key = services.make_reset_key(_settings(request), user)
+            key = services.make_reset_key(settings, user)
             await queue_mail(
-                request.app.state.jobs,
+                jobs,
                 "password_reset",
                 user.email,
                 user=user.username,
-                reset_url=_absolute(request, f"/accounts/password/reset/key/{key}/"),
-                site=_settings(request).site_name,
+                reset_url=settings.absolute_url(f"/accounts/password/reset/key/{key}/"),
+                site=settings.site_name,
             )
         # The same answer whether or not the address belongs to an account.
         return Redirect("/accounts/password/reset/done/")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware import ASGIMiddleware
@@ -74,6 +75,11 @@ def session_hash(secret: str, password_hash: str) -> str:
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
     user = connection.scope.get("user")
     return user if isinstance(user, CurrentUser) else None
+
+
+def provide_viewer(request: Request[Any, Any, Any]) -> CurrentUser | None:
+    """The ``viewer`` dependency: the signed-in user making the request, or None for an anonymous visitor."""
+    return current_user(request)
 
 
 # -- sessions -------------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from pydotorg.domain.users.auth import CurrentUser, current_user, logout
 from pydotorg.domain.users.forms import AffirmVoteForm, MembershipEditForm, MembershipForm, UserProfileForm
 from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
+from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE
 from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
@@ -94,7 +95,9 @@ class UserController(Controller):
         return page("membership_form", form=MembershipForm(email_address=me.email), creating=True)
 
     @post("/membership/", name="users:user_membership_create_post", guards=[requires_login])
-    async def membership_create(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+    async def membership_create(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    ) -> Response[Any]:
         await check_honeypot(request)
         me = _me(request)
         if await _membership(db_session, me.id) is not None:
@@ -112,8 +115,8 @@ class UserController(Controller):
             membership.email_address,
             name=membership.preferred_name,
             membership_type=MembershipType(membership.membership_type).label,
-            edit_url=request.app.state.settings.absolute_url("/users/membership/edit/"),
-            site=request.app.state.settings.site_name,
+            edit_url=settings.absolute_url("/users/membership/edit/"),
+            site=settings.site_name,
         )
         await db_session.commit()
         return Redirect("/users/membership/thanks/")
