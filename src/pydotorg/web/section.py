@@ -17,6 +17,8 @@ from litestar import Router
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.db.django import DjangoTable
+
 #: One part of the home page: an async function of the request's session whose value the home template gets
 #: under the part's name (the upcoming events, later the latest blog entries and a success story).
 HomePart = Callable[[AsyncSession], Awaitable[Any]]
@@ -40,3 +42,5 @@ class Section:
     home_parts: HomeParts = field(default_factory=dict)
     #: Periodic background jobs: job name -> the setting holding its cron schedule (run by the SAQ worker).
     periodic_jobs: Mapping[str, str] = field(default_factory=dict)
+    #: How the section's tables come from python.org's Django database (``pydotorg import-django``).
+    django_tables: Sequence[DjangoTable] = ()

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pydotorg.fixtures.django import FixtureError, convert_boxes, convert_flags, convert_sitetree, resolve_url
+from pydotorg.domain.navigation.urls import resolve_url
+from pydotorg.fixtures.django import FixtureError, convert_boxes, convert_flags, convert_sitetree
 from pydotorg.fixtures.seed import parse_page_file, project_boxes, project_flags, project_menus, project_pages
 
 

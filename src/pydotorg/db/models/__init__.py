@@ -14,6 +14,7 @@ from pydotorg.db.models.events import (
     RecurringRule,
 )
 from pydotorg.db.models.flags import Flag
+from pydotorg.db.models.imports import ImportRun
 from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobType
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
@@ -47,6 +48,7 @@ __all__ = (
     "EventSubmission",
     "Flag",
     "Group",
+    "ImportRun",
     "Job",
     "JobCategory",
     "JobReviewComment",

@@ -1,6 +1,7 @@
 """The staff admin at ``/admin/``; the models it manages are registered by each section."""
 
 from pydotorg.domain.admin.controllers import AdminController
+from pydotorg.domain.admin.django import DJANGO_TABLES
 from pydotorg.web.section import Section
 
-SECTION = Section(name="admin", pages=[AdminController])
+SECTION = Section(django_tables=DJANGO_TABLES, name="admin", pages=[AdminController])

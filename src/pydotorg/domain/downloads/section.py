@@ -3,11 +3,13 @@
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile
 from pydotorg.domain.downloads import admin, api, jobs  # noqa: F401  (register the admin, API resources and jobs)
 from pydotorg.domain.downloads.controllers import DownloadsController
+from pydotorg.domain.downloads.django import DJANGO_TABLES
 from pydotorg.domain.downloads.docs import DocsController
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
+    django_tables=DJANGO_TABLES,
     name="downloads",
     pages=[DocsController],
     mounts=[("/downloads", [DownloadsController]), ("/getit", [DownloadsController])],

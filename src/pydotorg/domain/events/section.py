@@ -4,11 +4,13 @@ from pydotorg.db.models.events import Calendar, Event, EventCategory, EventLocat
 from pydotorg.domain.events import admin, importer  # noqa: F401  (register the admin and the import job)
 from pydotorg.domain.events.cli import events_group
 from pydotorg.domain.events.controllers import EventsController
+from pydotorg.domain.events.django import DJANGO_TABLES
 from pydotorg.domain.events.queries import upcoming_for_home
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
+    django_tables=DJANGO_TABLES,
     name="events",
     pages=[EventsController],
     commands=[events_group],

@@ -3,11 +3,13 @@
 from pydotorg.db.models.jobs import Job, JobCategory, JobType
 from pydotorg.domain.jobs import admin, jobs  # noqa: F401  (register the admin and the background jobs)
 from pydotorg.domain.jobs.controllers import JobsController
+from pydotorg.domain.jobs.django import DJANGO_TABLES
 from pydotorg.domain.jobs.jobs import JobBoardJob
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
+    django_tables=DJANGO_TABLES,
     name="jobs",
     pages=[JobsController],
     periodic_jobs={JobBoardJob.EXPIRE: "jobs_expire_cron", JobBoardJob.MONTHLY_REPORT: "jobs_report_cron"},

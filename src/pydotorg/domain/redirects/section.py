@@ -2,9 +2,10 @@
 
 from pydotorg.db.models.redirects import Redirect
 from pydotorg.domain.redirects import admin  # noqa: F401  (register the admin)
+from pydotorg.domain.redirects.django import DJANGO_TABLES
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
-SECTION = Section(name="redirects")
+SECTION = Section(django_tables=DJANGO_TABLES, name="redirects")
 
 invalidates(Redirect, urls=lambda redirect: [redirect.old_path])
