@@ -301,8 +301,11 @@ class DjangoImporter:
         try:
             counts = await self._check_source(source)
             await self._check_target()
-            if self.options.replace and not self.options.dry_run:
-                await self._clear_target()
+            run_id = 0
+            if not self.options.dry_run:
+                if self.options.replace:
+                    await self._clear_target()
+                run_id = await self._start_run(report)
             mapped = {m.source for m in self.mappings}
             for table, rows in sorted(counts.items()):
                 reason = classify(table, mapped)
@@ -330,7 +333,7 @@ class DjangoImporter:
         )
         report.seconds = round(time.perf_counter() - started, 2)
         if not self.options.dry_run:
-            await self._record(report)
+            await self._finish_run(run_id, report)
         return report
 
     # -- checks -------------------------------------------------------------------------------------------------
@@ -677,9 +680,19 @@ class DjangoImporter:
             else:
                 report.media_copied += 1
 
-    async def _record(self, report: ImportReport) -> None:
+    async def _start_run(self, report: ImportReport) -> int:
+        """Recorded before the first row is written: a target a run was interrupted in is still Django's copy."""
         async with self.sessions() as session:
-            session.add(ImportRun(source=report.source, mode=report.mode, finished=utcnow(), report=report.to_json()))
+            run = ImportRun(source=report.source, mode=report.mode)
+            session.add(run)
+            await session.commit()
+            return run.id
+
+    async def _finish_run(self, run_id: int, report: ImportReport) -> None:
+        async with self.sessions() as session:
+            run = await session.get_one(ImportRun, run_id)
+            run.finished = utcnow()
+            run.report = report.to_json()
             await session.commit()
 
 

@@ -1,0 +1,511 @@
+"""``pydotorg import-django`` against the real sample database made by python.org's Django code.
+
+The dump (``../shared/reference/django-db/``) is restored into the test PostgreSQL server as the "Django
+production" database; it is imported into a fresh SQLite and a fresh PostgreSQL database of ours, and the
+sample's users, credentials and pages are then used through our own site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from pydotorg.app import create_app
+from pydotorg.db.models import ImportRun, Page, User
+from pydotorg.fixtures.seed import seed
+from pydotorg.lib.passwords import verify_password
+from pydotorg.server.database import build_sqlalchemy_config
+from pydotorg.server.django_import import DjangoImporter, ImportProblem, ImportReport, Options
+from pydotorg.server.sections import SECTIONS
+from pydotorg.settings import Settings
+from tests.conftest import SERVER_DATABASE_URL, SHARED, TEST_DATABASE_URL, log_in, make_settings, migrate
+
+DUMP = SHARED / "reference" / "django-db" / "pythondotorg-sample.sql.gz"
+MAPPINGS = [mapping for section in SECTIONS for mapping in section.django_tables]
+TARGETS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _requirements() -> None:
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: the Django source needs a PostgreSQL server (CI sets it)")
+    if not DUMP.exists():
+        pytest.skip(f"{DUMP} is absent (it lives in ../shared, beside the repository, in CI)")
+    if shutil.which("psql") is None:
+        pytest.skip("psql is not installed (it restores the Django dump; CI installs postgresql-client)")
+
+
+def _url(suffix: str, *, driver: str = "postgresql+asyncpg") -> str:
+    assert TEST_DATABASE_URL
+    url = make_url(TEST_DATABASE_URL)
+    return url.set(drivername=driver, database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
+
+
+async def _recreate(name: str, template: str | None = None) -> None:
+    assert SERVER_DATABASE_URL
+    engine = create_async_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    await engine.dispose()
+
+
+def _restore(url: str) -> None:
+    with subprocess.Popen(["gunzip", "-c", str(DUMP)], stdout=subprocess.PIPE) as gunzip:
+        subprocess.run(
+            ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url],
+            stdin=gunzip.stdout,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+
+
+async def run_import(settings: Settings, source: str, **options: Any) -> ImportReport:
+    config = build_sqlalchemy_config(settings)
+    hook = options.pop("progress", None)
+    try:
+        importer = DjangoImporter(
+            source,
+            config.get_engine(),
+            settings=settings,
+            mappings=MAPPINGS,
+            options=Options(**options),
+            progress=hook,
+        )
+        return await importer.run()
+    finally:
+        await config.get_engine().dispose()
+
+
+async def _source_ids(source: str, table: str, key: str = "id") -> set[Any]:
+    conn = await asyncpg.connect(source)
+    try:
+        return {row[0] for row in await conn.fetch(f'SELECT "{key}" FROM "{table}"')}
+    finally:
+        await conn.close()
+
+
+async def _source_execute(source: str, *statements: str) -> None:
+    conn = await asyncpg.connect(source)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="module")
+def django_source() -> str:
+    """The sample dump restored once per module: the read-only "Django production" database."""
+    _requirements()
+    name = make_url(_url("django")).database
+    assert name
+    asyncio.run(_recreate(name))
+    _restore(_url("django", driver="postgresql"))
+    return _url("django", driver="postgresql")
+
+
+def _target_settings(tmp: Path, backend: str, suffix: str, **overrides: Any) -> Settings:
+    if backend == "postgres":
+        asyncio.run(_recreate(make_url(_url(suffix)).database or ""))
+        overrides["database_url"] = _url(suffix)
+    settings = make_settings(tmp, backend, **overrides)
+    migrate(settings)
+    return settings
+
+
+@dataclass
+class Imported:
+    backend: str
+    settings: Settings
+    report: ImportReport
+
+
+@pytest.fixture(scope="module", params=TARGETS)
+def imported(request: pytest.FixtureRequest, django_source: str, tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    settings = _target_settings(tmp_path_factory.mktemp(f"import-{request.param}"), request.param, "imported")
+    report = asyncio.run(run_import(settings, django_source))
+    return Imported(request.param, settings, report)
+
+
+@pytest.fixture
+async def site(imported: Imported) -> AsyncIterator[tuple[Litestar, AsyncTestClient[Litestar]]]:
+    app = create_app(imported.settings)
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        yield app, client
+    await app.state.db_config.get_engine().dispose()
+
+
+# -- the whole sample -----------------------------------------------------------------------------------------------
+async def test_every_mapped_table_arrives_with_its_ids(imported: Imported, django_source: str) -> None:
+    report = imported.report
+    assert report.ok, report.to_json()
+    config = build_sqlalchemy_config(imported.settings)
+    try:
+        async with config.get_engine().connect() as conn:
+            for mapping in MAPPINGS:
+                ours = set((await conn.execute(select(mapping.target.c.id))).scalars())
+                assert ours == await _source_ids(django_source, mapping.source, mapping.source_key), mapping.name
+    finally:
+        await config.get_engine().dispose()
+    by_target = {t.target: t for t in report.tables}
+    assert by_target["downloads_releasefile"].inserted == 3016
+    assert by_target["users_user"].source_checksum == by_target["users_user"].target_checksum
+    assert all(t.orphans == 0 and not t.skipped for t in report.tables)
+    reasons = {name: reason for name, _, reason in report.not_imported}
+    assert reasons["sponsors_sponsor"].startswith("section not built yet")
+    assert reasons["django_session"].startswith("sessions are signed")
+    # every table of the dump is accounted for: imported or listed with a reason
+    assert set(reasons) | {m.source for m in MAPPINGS} == set(await _all_source_tables(django_source))
+    assert report.seconds < 120  # the benchmark figure is in the report; this only catches a runaway
+
+
+async def _all_source_tables(source: str) -> list[str]:
+    conn = await asyncpg.connect(source)
+    try:
+        rows = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return [row[0] for row in rows]
+    finally:
+        await conn.close()
+
+
+async def test_a_second_run_changes_nothing(imported: Imported, django_source: str) -> None:
+    again = await run_import(imported.settings, django_source)
+    assert again.ok and again.changed == 0
+    assert sum(t.unchanged for t in again.tables) == sum(t.source_rows for t in again.tables)
+
+
+async def test_sample_users_sign_in_with_their_django_passwords(
+    imported: Imported, site: tuple[Litestar, AsyncTestClient[Litestar]], django_source: str
+) -> None:
+    app, client = site
+    conn = await asyncpg.connect(django_source)
+    try:
+        django_hashes = {row["username"]: row["password"] for row in await conn.fetch("SELECT * FROM users_user")}
+    finally:
+        await conn.close()
+    async with app.state.db_config.get_session() as session:
+        ours = {u.username: u.password for u in (await session.execute(select(User))).scalars()}
+    assert ours == django_hashes  # untouched: every user keeps the old password
+    if imported.backend == "sqlite":  # every user's hash accepts "password" (the same check on either backend)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # PBKDF2 releases the GIL
+            accepted = list(pool.map(lambda h: verify_password("password", h), django_hashes.values()))
+        assert all(accepted) and len(accepted) == 303
+    # Through the real login form: the admin, the other verified user, and users without a verified address.
+    names = ["admin", "user", *sorted(set(django_hashes) - {"admin", "user"})[:6]]
+    for name in names:
+        response = await client.post(
+            "/accounts/login/",
+            data={"login": name, "password": "password", "_csrf_token": await _token(client)},
+            follow_redirects=False,
+        )
+        # Verified addresses sign straight in; the others are sent a verification mail first (Django's
+        # mandatory verification); either way the password was accepted.
+        if name in {"admin", "user"}:
+            assert response.status_code == 302, (name, response.text[:300])
+            logout = await client.post(
+                "/accounts/logout/", data={"_csrf_token": await _token(client, "/accounts/logout/")}
+            )
+            assert logout.status_code in {200, 302}
+        else:
+            assert response.status_code == 200 and "verif" in response.text.lower(), (name, response.text[:300])
+    async with app.state.db_config.get_session() as session:
+        upgraded = {u.username: u.password for u in (await session.execute(select(User))).scalars()}
+    assert all(upgraded[name].startswith("argon2$") for name in names)
+    await log_in(client, "admin", "password")
+    assert (await client.get("/admin/")).status_code == 200
+
+
+async def _token(client: AsyncTestClient[Litestar], url: str = "/accounts/login/") -> str:
+    import re
+
+    page = await client.get(url)
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert match, page.text[:200]
+    return match.group(1)
+
+
+async def test_api_credentials_from_the_dump_authorise_writes(
+    site: tuple[Litestar, AsyncTestClient[Litestar]], django_source: str
+) -> None:
+    app, client = site
+    conn = await asyncpg.connect(django_source)
+    try:
+        # the dump's admin has a v2 token but no v1 key: the v1 write uses another user's key, made a release
+        # manager (superuser) here, with the key exactly as Django stored it
+        token = await conn.fetchval(
+            "SELECT t.key FROM authtoken_token t JOIN users_user u ON u.id = t.user_id WHERE u.username = 'admin'"
+        )
+        keyed = await conn.fetchrow(
+            "SELECT u.id, u.username, k.key FROM tastypie_apikey k JOIN users_user u ON u.id = k.user_id "
+            "WHERE u.is_active ORDER BY u.id LIMIT 1"
+        )
+        highest = await conn.fetchval("SELECT max(id) FROM downloads_os")
+    finally:
+        await conn.close()
+    async with app.state.db_config.get_session() as session:
+        await session.execute(
+            text("UPDATE users_user SET is_staff = true, is_superuser = true WHERE id = :i"), {"i": keyed["id"]}
+        )
+        await session.commit()
+    try:
+        v2 = await client.post(
+            "/api/v2/downloads/os/",
+            json={"name": "Imported OS two", "slug": "imported-os-two"},
+            headers={"Authorization": f"Token {token}"},
+        )
+        assert v2.status_code == 201, v2.text
+        v1 = await client.post(
+            "/api/v1/downloads/os/",
+            json={"name": "Imported OS one", "slug": "imported-os-one"},
+            headers={"Authorization": f"ApiKey {keyed['username']}:{keyed['key']}"},
+        )
+        assert v1.status_code == 201, v1.text
+        refused = await client.post(
+            "/api/v2/downloads/os/", json={"name": "x", "slug": "x"}, headers={"Authorization": "Token not-a-key"}
+        )
+        assert refused.status_code == 401
+        async with app.state.db_config.get_session() as session:
+            created = (await session.execute(text("SELECT id FROM downloads_os WHERE slug LIKE 'imported-os%'"))).all()
+            assert len(created) == 2
+            assert all(row[0] > highest for row in created)  # the id sequence moved past Django's ids
+    finally:
+        async with app.state.db_config.get_session() as session:
+            await session.execute(text("DELETE FROM downloads_os WHERE slug LIKE 'imported-os%'"))
+            await session.execute(
+                text("UPDATE users_user SET is_staff = false, is_superuser = false WHERE id = :i"), {"i": keyed["id"]}
+            )
+            await session.commit()
+
+
+async def test_content_from_the_dump_renders_at_its_django_urls(
+    site: tuple[Litestar, AsyncTestClient[Litestar]], django_source: str
+) -> None:
+    _, client = site
+    conn = await asyncpg.connect(django_source)
+    try:
+        page = await conn.fetchrow("SELECT path, title FROM pages_page WHERE is_published ORDER BY id LIMIT 1")
+        release = await conn.fetchrow(
+            "SELECT slug, name FROM downloads_release WHERE is_published ORDER BY id DESC LIMIT 1"
+        )
+        event = await conn.fetchrow(
+            "SELECT e.id, e.title, c.slug FROM events_event e JOIN events_calendar c ON c.id = e.calendar_id "
+            "ORDER BY e.id LIMIT 1"
+        )
+        job = await conn.fetchrow(
+            "SELECT id, job_title FROM jobs_job WHERE status = 'approved' AND expires > now() ORDER BY id LIMIT 1"
+        )
+    finally:
+        await conn.close()
+    for url, title in [
+        (f"/{page['path'].strip('/')}/", page["title"]),
+        (f"/downloads/release/{release['slug']}/", release["name"]),
+        (f"/events/{event['slug']}/{event['id']}/", event["title"]),
+        (f"/jobs/{job['id']}/", job["job_title"]),
+    ]:
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        assert _escaped(title) in response.text, url
+    assert (await client.get("/")).status_code == 200
+
+
+def _escaped(value: str) -> str:
+    import html
+
+    return html.escape(value, quote=False)
+
+
+# -- changes, bad rows and bad input (a fresh copy of the source each) ------------------------------------------------
+@pytest.fixture
+def mutable_source(django_source: str) -> str:
+    """A copy of the sample that a test may change (made from the restored database as a template)."""
+    name = make_url(_url("django_copy")).database or ""
+    template = make_url(django_source).database or ""
+    asyncio.run(_recreate(name, template=template))
+    return _url("django_copy", driver="postgresql")
+
+
+@pytest.fixture
+def fresh_target(tmp_path: Path) -> Settings:
+    return _target_settings(tmp_path, "sqlite", "unused")
+
+
+async def test_incremental_resync_copies_exactly_the_changed_rows(fresh_target: Settings, mutable_source: str) -> None:
+    first = await run_import(fresh_target, mutable_source)
+    assert first.ok
+    since = datetime.datetime.now(datetime.UTC)
+    await _source_execute(
+        mutable_source,
+        "UPDATE pages_page SET title = 'Changed in Django', updated = now() WHERE id = (SELECT min(id) FROM pages_page)",
+        "UPDATE jobs_job SET job_title = 'Changed job', updated = now() WHERE id = (SELECT min(id) FROM jobs_job)",
+        "UPDATE downloads_release SET release_notes_url = 'https://example.org/notes', updated = now() "
+        "WHERE id = (SELECT max(id) FROM downloads_release)",
+    )
+    resync = await run_import(fresh_target, mutable_source, since=since)
+    assert resync.ok and resync.changed == 3
+    assert {t.target for t in resync.tables if t.updated} == {"pages_page", "jobs_job", "downloads_release"}
+    assert sum(t.read for t in resync.tables if t.target in {"pages_page", "jobs_job", "downloads_release"}) == 3
+    config = build_sqlalchemy_config(fresh_target)
+    async with config.get_session() as session:
+        assert await session.scalar(select(func.count()).where(Page.title == "Changed in Django")) == 1
+        assert await session.scalar(select(func.count()).select_from(ImportRun)) == 2
+    await config.get_engine().dispose()
+    # a full comparison afterwards finds nothing left to copy
+    assert (await run_import(fresh_target, mutable_source)).changed == 0
+
+
+async def test_rows_deleted_in_django_are_deleted_here(fresh_target: Settings, mutable_source: str) -> None:
+    await run_import(fresh_target, mutable_source)
+    await _source_execute(
+        mutable_source,
+        "DELETE FROM jobs_job_job_types WHERE job_id = (SELECT max(id) FROM jobs_job)",  # Django's ORM cascade
+        "DELETE FROM jobs_job WHERE id = (SELECT max(id) FROM jobs_job)",
+    )
+    resync = await run_import(fresh_target, mutable_source, since=datetime.datetime.now(datetime.UTC))
+    deleted = {t.target: t.deleted for t in resync.tables if t.deleted}
+    assert deleted["jobs_job"] == 1 and set(deleted) == {"jobs_job", "jobs_job_job_types"}
+
+
+async def test_bad_rows_are_reported_with_table_and_id_and_the_rest_goes_on(
+    fresh_target: Settings, mutable_source: str
+) -> None:
+    conn = await asyncpg.connect(mutable_source)
+    try:
+        long_id = await conn.fetchval("SELECT min(id) FROM pages_page")
+        # Django's own constraints would refuse these rows; a damaged production database might still hold them.
+        await conn.execute("ALTER TABLE pages_page ALTER COLUMN title TYPE text")
+        await conn.execute(f"UPDATE pages_page SET title = repeat('x', 4000) WHERE id = {long_id}")
+        constraint = await conn.fetchval(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'downloads_releasefile'::regclass AND contype = 'f' "
+            "AND conname LIKE '%release_id%'"
+        )
+        await conn.execute(f'ALTER TABLE downloads_releasefile DROP CONSTRAINT "{constraint}"')
+        orphan_id = await conn.fetchval("SELECT min(id) FROM downloads_releasefile")
+        await conn.execute(f"UPDATE downloads_releasefile SET release_id = 999999 WHERE id = {orphan_id}")
+        await conn.execute(
+            "UPDATE pages_page SET _content_rendered = '<p>Stale text</p>' WHERE id = " + str(long_id + 1)
+        )
+    finally:
+        await conn.close()
+    report = await run_import(fresh_target, mutable_source)
+    assert not report.ok
+    by_target = {t.target: t for t in report.tables}
+    assert by_target["pages_page"].skipped == [(long_id, "title is 4000 characters, longer than its 500")]
+    assert by_target["downloads_releasefile"].skipped == [
+        (orphan_id, "release_id references downloads_release 999999, which is not here")
+    ]
+    assert by_target["pages_page"].inserted == 299 and by_target["downloads_releasefile"].inserted == 3015
+    assert by_target["pages_page"].markup_differs == [long_id + 1]  # re-rendered, and reported
+
+
+async def test_media_files_are_copied_and_missing_ones_named(
+    fresh_target: Settings, mutable_source: str, tmp_path: Path
+) -> None:
+    media_root = tmp_path / "django-media"
+    (media_root / "images").mkdir(parents=True)
+    (media_root / "images" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    await _source_execute(
+        mutable_source,
+        "INSERT INTO pages_image (page_id, image) SELECT min(id), 'images/logo.png' FROM pages_page",
+        "INSERT INTO pages_documentfile (page_id, document) SELECT min(id), 'documents/minutes.pdf' FROM pages_page",
+    )
+    report = await run_import(fresh_target, mutable_source, media_root=media_root)
+    assert report.media_copied == 1 and report.media_missing == ["documents/minutes.pdf"]
+    assert not report.ok
+    assert (fresh_target.media_path / "images" / "logo.png").stat().st_size == 108
+
+
+async def test_dry_run_writes_nothing(fresh_target: Settings, django_source: str) -> None:
+    report = await run_import(fresh_target, django_source, dry_run=True)
+    assert {t.target: t.inserted for t in report.tables}["users_user"] == 303
+    config = build_sqlalchemy_config(fresh_target)
+    async with config.get_session() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 0
+        assert await session.scalar(select(func.count()).select_from(ImportRun)) == 0
+    await config.get_engine().dispose()
+
+
+async def test_an_interrupted_run_is_simply_run_again(fresh_target: Settings, django_source: str) -> None:
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(table: str, done: int, total: int) -> None:
+        if table == "downloads_releasefile" and done >= 1000:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        await run_import(fresh_target, django_source, progress=interrupt)
+    resumed = await run_import(fresh_target, django_source)
+    assert resumed.ok
+    by_target = {t.target: t for t in resumed.tables}
+    assert by_target["users_user"].inserted == 0  # committed before the interruption
+    assert by_target["downloads_releasefile"].inserted == 3016
+
+
+async def test_unusable_sources_are_refused_in_one_line(fresh_target: Settings, mutable_source: str) -> None:
+    with pytest.raises(ImportProblem, match="must be a PostgreSQL URL"):
+        await run_import(fresh_target, "mysql://root:pw@localhost/python")
+    with pytest.raises(ImportProblem, match=r"cannot connect to 127\.0\.0\.1:1/django") as unreachable:
+        await run_import(fresh_target, "postgresql://someone:s3cret-pw@127.0.0.1:1/django")
+    assert "s3cret-pw" not in str(unreachable.value)
+    with pytest.raises(ImportProblem, match="not a Django database"):
+        await run_import(fresh_target, await _empty_database())
+    await _source_execute(
+        mutable_source, "INSERT INTO django_migrations (app, name, applied) VALUES ('users', '0099_future', now())"
+    )
+    with pytest.raises(ImportProblem, match="users 0099_future"):
+        await run_import(fresh_target, mutable_source)
+    config = build_sqlalchemy_config(fresh_target)
+    async with config.get_session() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 0  # nothing written
+    await config.get_engine().dispose()
+
+
+async def _empty_database() -> str:
+    name = make_url(_url("not_django")).database or ""
+    await _recreate(name)
+    return _url("not_django", driver="postgresql")
+
+
+async def test_a_target_holding_other_data_needs_replace(fresh_target: Settings, django_source: str) -> None:
+    settings = fresh_target
+    config = build_sqlalchemy_config(settings)
+    await seed(config.get_session)
+    await config.get_engine().dispose()
+    with pytest.raises(ImportProblem, match="--replace"):
+        await run_import(settings, django_source)
+    replaced = await run_import(settings, django_source, replace=True)
+    assert replaced.ok
+    assert {t.target: t.target_rows for t in replaced.tables}["users_user"] == 303
+
+
+def test_the_command_exits_2_with_one_line_for_an_unusable_source(tmp_path: Path) -> None:
+    settings = _target_settings(tmp_path, "sqlite", "unused")
+    env = {"PYDOTORG_VAR_DIR": str(settings.var_dir), "PYDOTORG_ENV": "test", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pydotorg", "import-django", "postgresql://u:hunter2@127.0.0.1:1/x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("import-django: cannot connect to 127.0.0.1:1/x")
+    assert "hunter2" not in result.stderr + result.stdout
