@@ -27,14 +27,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from pydotorg.app import create_app
-from pydotorg.db.models import ImportRun, Page, User
+from pydotorg.db.models import OS, ImportRun, Job, Page, ReleaseFile, User
+from pydotorg.domain.users.services import create_user
 from pydotorg.fixtures.seed import seed
 from pydotorg.lib.passwords import verify_password
 from pydotorg.server.database import build_sqlalchemy_config
+from pydotorg.server.django_export import DjangoExporter
 from pydotorg.server.django_import import DjangoImporter, ImportProblem, ImportReport, Options
 from pydotorg.server.sections import SECTIONS
 from pydotorg.settings import Settings
 from tests.conftest import SERVER_DATABASE_URL, SHARED, TEST_DATABASE_URL, log_in, make_settings, migrate
+from tests.factories import build_release
 
 DUMP = SHARED / "reference" / "django-db" / "pythondotorg-sample.sql.gz"
 MAPPINGS = [mapping for section in SECTIONS for mapping in section.django_tables]
@@ -509,3 +512,63 @@ def test_the_command_exits_2_with_one_line_for_an_unusable_source(tmp_path: Path
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("import-django: cannot connect to 127.0.0.1:1/x")
     assert "hunter2" not in result.stderr + result.stdout
+
+
+# -- the way back: export-django ----------------------------------------------------------------------------------
+async def test_export_round_trip_gives_django_what_changed_here(fresh_target: Settings, mutable_source: str) -> None:
+    assert (await run_import(fresh_target, mutable_source)).ok
+    cutover = datetime.datetime.now(datetime.UTC)
+    config = build_sqlalchemy_config(fresh_target)
+    async with config.get_session() as session:
+        user = await create_user(
+            session, username="after-cutover", email="after@example.org", password="a long passphrase", verified=True
+        )
+        page = (await session.execute(select(Page).order_by(Page.id).limit(1))).scalar_one()
+        page.title = "Edited after the cutover"
+        windows = (await session.execute(select(OS).where(OS.slug == "windows"))).scalar_one()
+        release = build_release(name="Python 3.99.0")
+        session.add(release)
+        await session.flush()
+        session.add(
+            ReleaseFile(
+                release_id=release.id,
+                os_id=windows.id,
+                name="Windows installer (64-bit)",
+                slug="python-3990-windows",
+                url="https://www.python.org/ftp/python/3.99.0/python-3.99.0-amd64.exe",
+            )
+        )
+        job = (await session.execute(select(Job).order_by(Job.id.desc()).limit(1))).scalar_one()
+        await session.delete(job)
+        await session.commit()
+        user_id, page_id, release_id, job_id = user.id, page.id, release.id, job.id
+    engine = config.get_engine()
+    try:
+        rehearsal = await DjangoExporter(mutable_source, engine, mappings=MAPPINGS, since=cutover, dry_run=True).run()
+        assert rehearsal.changed >= 5
+        conn = await asyncpg.connect(mutable_source)
+        try:
+            assert await conn.fetchval("SELECT count(*) FROM users_user WHERE id = $1", user_id) == 0  # rolled back
+        finally:
+            await conn.close()
+        export = await DjangoExporter(mutable_source, engine, mappings=MAPPINGS, since=cutover).run()
+    finally:
+        await engine.dispose()
+    changes = {t.table: (t.inserted, t.updated, t.deleted) for t in export.tables if t.changed}
+    assert changes["users_user"][0] == 1 and changes["account_emailaddress"][0] == 1
+    assert changes["pages_page"] == (0, 1, 0)
+    assert changes["downloads_release"] == (1, 0, 0) and changes["downloads_releasefile"] == (1, 0, 0)
+    assert changes["jobs_job"] == (0, 0, 1)
+    conn = await asyncpg.connect(mutable_source)
+    try:
+        assert await conn.fetchval("SELECT username FROM users_user WHERE id = $1", user_id) == "after-cutover"
+        assert await conn.fetchval("SELECT title FROM pages_page WHERE id = $1", page_id) == "Edited after the cutover"
+        assert await conn.fetchval("SELECT name FROM downloads_release WHERE id = $1", release_id) == "Python 3.99.0"
+        assert await conn.fetchval("SELECT count(*) FROM jobs_job WHERE id = $1", job_id) == 0
+        # Django's next id comes after ours (its sequences were moved)
+        assert await conn.fetchval("SELECT nextval(pg_get_serial_sequence('downloads_release', 'id'))") > release_id
+    finally:
+        await conn.close()
+    # Django now holds exactly what we hold: importing it again changes nothing
+    again = await run_import(fresh_target, mutable_source)
+    assert again.ok and again.changed == 0, [(t.target, t.changed) for t in again.tables if t.changed]

@@ -16,7 +16,7 @@ from pydotorg.fixtures.django import FixtureError
 from pydotorg.fixtures.seed import seed
 from pydotorg.fixtures.volume import seed_volume
 from pydotorg.lib.jobs import REGISTRY, UnknownJobError, get_job
-from pydotorg.server.django_cli import import_django_command
+from pydotorg.server.django_cli import export_django_command, import_django_command
 from pydotorg.server.jobs import QUEUE_NAME, job_context
 from pydotorg.server.sections import SECTIONS
 from pydotorg.settings import get_settings
@@ -134,6 +134,7 @@ class PydotorgCLIPlugin(CLIPluginProtocol):
         cli.add_command(seed_command)
         cli.add_command(enqueue_command)
         cli.add_command(import_django_command)
+        cli.add_command(export_django_command)
         for section in SECTIONS:
             for command in section.commands:
                 cli.add_command(command)

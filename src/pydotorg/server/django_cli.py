@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table as RichTable
 
+from pydotorg.server.django_export import DjangoExporter, ExportReport
 from pydotorg.server.django_import import DjangoImporter, ImportProblem, ImportReport, Options
 from pydotorg.server.sections import SECTIONS
 from pydotorg.web.changes import stale
@@ -150,3 +151,38 @@ def import_django_command(
     console.print(f"report: {path}")
     if not report.ok:
         sys.exit(EXIT_INCOMPLETE)
+
+
+@click.command(
+    name="export-django",
+    help="Write rows created, changed or deleted here back into python.org's Django database (the rollback path).",
+)
+@click.argument("target_url")
+@click.option("--since", default=None, help="Only rows changed here since this ISO timestamp (the cutover).")
+@click.option("--dry-run", is_flag=True, help="Report what would change and roll back.")
+def export_django_command(app: Litestar, target_url: str, *, since: str | None, dry_run: bool) -> None:
+    console = Console(highlight=False) if sys.stdout.isatty() else Console(highlight=False, width=200)
+    mappings = [mapping for section in SECTIONS for mapping in section.django_tables]
+
+    async def run() -> ExportReport:
+        engine = app.state.db_config.get_engine()
+        try:
+            exporter = DjangoExporter(target_url, engine, mappings=mappings, since=_parse_since(since), dry_run=dry_run)
+            return await exporter.run()
+        finally:
+            await engine.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except ImportProblem as exc:
+        click.echo(f"export-django: {exc}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    table = RichTable(title=f"export to {report.target}{' (dry run)' if dry_run else ''} in {report.seconds} s")
+    for heading in ("table", "considered", "new", "changed", "deleted", "unchanged"):
+        table.add_column(heading, justify="left" if heading == "table" else "right")
+    for t in report.tables:
+        table.add_row(t.table, str(t.considered), str(t.inserted), str(t.updated), str(t.deleted), str(t.unchanged))
+    console.print(table)
+    for note in report.notes:
+        console.print(note)
+    console.print(f"{report.changed} rows {'would change' if dry_run else 'changed'} in the Django database")

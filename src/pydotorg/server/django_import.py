@@ -209,7 +209,7 @@ def redact(url: str) -> str:
     return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path or '/'}"
 
 
-def _dsn(url: str) -> str:
+def postgres_dsn(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.split("+", 1)[0]
     if scheme not in {"postgres", "postgresql"}:
@@ -252,6 +252,33 @@ def classify(table: str, mapped: set[str]) -> str | None:
     return "unknown to this importer: not imported"
 
 
+async def check_django_schema(conn: asyncpg.Connection, url: str, required: Sequence[str]) -> set[str]:
+    """The Django database's tables, once it is known to be one this code understands: it has Django's
+    migration table, every ``required`` table, and no migration newer than :data:`KNOWN_MIGRATIONS`."""
+    rows = await conn.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind = 'r'"
+    )
+    tables = {row["relname"] for row in rows}
+    if "django_migrations" not in tables:
+        raise ImportProblem(f"{redact(url)} is not a Django database: it has no django_migrations")
+    missing = sorted(set(required) - tables)
+    if missing:
+        raise ImportProblem(f"{redact(url)} lacks Django tables this code needs: {missing}")
+    newest: dict[str, tuple[int, str]] = {}
+    for row in await conn.fetch("SELECT app, name FROM django_migrations"):
+        number = int(row["name"][:4]) if row["name"][:4].isdigit() else 0
+        newest[row["app"]] = max(newest.get(row["app"], (0, "")), (number, row["name"]))
+    newer = [
+        f"{app} {name} (this code knows up to {KNOWN_MIGRATIONS[app]:04d})"
+        for app, (number, name) in sorted(newest.items())
+        if app in KNOWN_MIGRATIONS and number > KNOWN_MIGRATIONS[app]
+    ]
+    if newer:
+        raise ImportProblem("the Django database has newer migrations than this code knows: " + "; ".join(newer))
+    return tables
+
+
 # -- the importer -------------------------------------------------------------------------------------------------
 @dataclass
 class Options:
@@ -292,7 +319,7 @@ class DjangoImporter:
         report = ImportReport(source=redact(self.source_url), mode=mode, started=utcnow().isoformat())
         try:
             source = await asyncpg.connect(
-                _dsn(self.source_url), timeout=10, server_settings={"default_transaction_read_only": "on"}
+                postgres_dsn(self.source_url), timeout=10, server_settings={"default_transaction_read_only": "on"}
             )
         except ImportProblem:
             raise
@@ -338,30 +365,7 @@ class DjangoImporter:
 
     # -- checks -------------------------------------------------------------------------------------------------
     async def _check_source(self, source: asyncpg.Connection) -> dict[str, int]:
-        rows = await source.fetch(
-            "SELECT c.relname, c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind = 'r'"
-        )
-        tables = {row["relname"] for row in rows}
-        if "django_migrations" not in tables:
-            raise ImportProblem(f"{redact(self.source_url)} is not a Django database: it has no django_migrations")
-        missing = sorted({m.source for m in self.mappings} - tables)
-        if missing:
-            raise ImportProblem(f"{redact(self.source_url)} lacks Django tables this importer needs: {missing}")
-        applied = await source.fetch("SELECT app, name FROM django_migrations")
-        newest: dict[str, tuple[int, str]] = {}
-        for row in applied:
-            number = int(row["name"][:4]) if row["name"][:4].isdigit() else 0
-            newest[row["app"]] = max(newest.get(row["app"], (0, "")), (number, row["name"]))
-        newer = [
-            f"{app} {name} (this importer knows up to {KNOWN_MIGRATIONS[app]:04d})"
-            for app, (number, name) in sorted(newest.items())
-            if app in KNOWN_MIGRATIONS and number > KNOWN_MIGRATIONS[app]
-        ]
-        if newer:
-            raise ImportProblem(
-                "the Django database has newer migrations than this importer knows: " + "; ".join(newer)
-            )
+        tables = await check_django_schema(source, self.source_url, [m.source for m in self.mappings])
         count = "SELECT count(*) FROM {}"
         return {table: int(await source.fetchval(count.format(ident(table)))) for table in sorted(tables)}
 

@@ -13,12 +13,12 @@ from pydotorg.db.django import DjangoTable, SkipRow, table_of
 from pydotorg.db.models import OS, Release, ReleaseFile, User
 from pydotorg.server.django_import import (
     ImportProblem,
-    _dsn,
     classify,
     differs_materially,
     ident,
     normalise,
     order_tables,
+    postgres_dsn,
     redact,
 )
 from pydotorg.server.sections import SECTIONS
@@ -51,10 +51,10 @@ def test_credentials_never_reach_the_report() -> None:
 
 
 def test_only_postgresql_sources_are_accepted() -> None:
-    assert _dsn("postgresql+asyncpg://u:p@h/d") == "postgresql://u:p@h/d"
-    assert _dsn("postgres://h/d") == "postgresql://h/d"
+    assert postgres_dsn("postgresql+asyncpg://u:p@h/d") == "postgresql://u:p@h/d"
+    assert postgres_dsn("postgres://h/d") == "postgresql://h/d"
     with pytest.raises(ImportProblem, match="PostgreSQL URL"):
-        _dsn("sqlite:///x.db")
+        postgres_dsn("sqlite:///x.db")
 
 
 def test_identifiers_are_checked_before_they_reach_sql() -> None:
