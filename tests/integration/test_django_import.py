@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import click
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -572,3 +573,46 @@ async def test_export_round_trip_gives_django_what_changed_here(fresh_target: Se
     # Django now holds exactly what we hold: importing it again changes nothing
     again = await run_import(fresh_target, mutable_source)
     assert again.ok and again.changed == 0, [(t.target, t.changed) for t in again.tables if t.changed]
+
+
+def test_the_commands_print_the_report_and_write_it_as_json(
+    fresh_target: Settings, mutable_source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from pydotorg.server.django_cli import export_django_command, import_django_command
+
+    app = create_app(fresh_target)
+    report_path = tmp_path / "report.json"
+    assert import_django_command.callback is not None and export_django_command.callback is not None
+    import_django_command.callback(
+        app=app,
+        source_url=mutable_source,
+        since=None,
+        dry_run=False,
+        replace=False,
+        media_root=None,
+        report_path=report_path,
+    )
+    printed = capsys.readouterr().out
+    assert "sitetree_treeitem -> navigation_menuitem" in printed and "import complete" in printed
+    assert "sponsors_sponsor (1 rows): section not built yet" in printed
+    saved = json.loads(report_path.read_text())
+    assert saved["ok"] is True and saved["changed"] == 6934
+    with pytest.raises(click.BadParameter):
+        import_django_command.callback(
+            app=app,
+            source_url=mutable_source,
+            since="last week",
+            dry_run=True,
+            replace=False,
+            media_root=None,
+            report_path=None,
+        )
+    with pytest.raises(SystemExit) as refused:
+        export_django_command.callback(app=create_app(fresh_target), target_url="mysql://x/y", since=None, dry_run=True)
+    assert refused.value.code == 2
+    export_django_command.callback(
+        app=create_app(fresh_target), target_url=mutable_source, since="2000-01-01", dry_run=True
+    )
+    assert "would change in the Django database" in capsys.readouterr().out

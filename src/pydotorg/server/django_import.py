@@ -433,7 +433,17 @@ class DjangoImporter:
         return {row["column_name"] for row in rows}
 
     # -- mapping and checking one row ----------------------------------------------------------------------------
-    def _map(self, mapping: DjangoTable, raw: Row, report: TableReport) -> Row:
+    async def _stored(self, mapping: DjangoTable, ids: list[Any]) -> dict[Any, Row]:
+        """Our rows with these ids, as they are now."""
+        table = mapping.target
+        found: dict[Any, Row] = {}
+        async with self.engine.connect() as conn:
+            for start in range(0, len(ids), BATCH):
+                result = await conn.execute(select(table).where(table.c.id.in_(ids[start : start + BATCH])))
+                found.update((row["id"], dict(row)) for row in result.mappings())
+        return found
+
+    def _map(self, mapping: DjangoTable, raw: Row, report: TableReport, stored: Row | None = None) -> Row:
         row = {**mapping.defaults, **raw}
         if mapping.transform is not None:
             row = mapping.transform(row)
@@ -467,12 +477,19 @@ class DjangoImporter:
             for name, options in spec.items():
                 rendered_name = f"_{name}_rendered"
                 theirs = row.get(rendered_name) or ""
-                ours = markup.render(
-                    row.get(name) or "",
-                    row.get(f"{name}_markup_type") or markup.MarkupType.RESTRUCTUREDTEXT.value,
-                    trusted=options.trusted,
-                    escape_html=options.escape_html,
-                )
+                type_name = f"{name}_markup_type"
+                if stored is not None and (stored.get(name), stored.get(type_name)) == (
+                    row.get(name),
+                    row.get(type_name),
+                ):
+                    ours = stored.get(rendered_name) or ""  # the same text as last time: rendered then
+                else:
+                    ours = markup.render(
+                        row.get(name) or "",
+                        row.get(type_name) or markup.MarkupType.RESTRUCTUREDTEXT.value,
+                        trusted=options.trusted,
+                        escape_html=options.escape_html,
+                    )
                 row[rendered_name] = ours
                 if differs_materially(ours, theirs) and row["id"] not in report.markup_differs:
                     report.markup_differs.append(row["id"])
@@ -499,11 +516,12 @@ class DjangoImporter:
         self_refs = [c.name for c in table.c for fk in c.foreign_keys if fk.column.table.name == table.name]
         records = await source.fetch(query, *args)
         report.read += len(records)
+        stored = await self._stored(mapping, [record["id"] for record in records])
         rows: list[Row] = []
         for index, record in enumerate(records, 1):
             raw = dict(record)
             try:
-                rows.append(self._map(mapping, raw, report))
+                rows.append(self._map(mapping, raw, report, stored.get(raw["id"])))
             except SkipRow as skip:
                 report.skipped.append((raw.get("id"), skip.reason))
             if index % BATCH == 0:
@@ -513,13 +531,7 @@ class DjangoImporter:
         for column in mapping.media:
             self.media_paths[(mapping.name, column)] = sorted({row[column] for row in rows if row.get(column)})
         async with self.sessions() as session:
-            ids = [row["id"] for row in rows]
-            existing: dict[Any, tuple[Any, ...]] = {}
-            for start in range(0, len(ids), BATCH):
-                chunk = ids[start : start + BATCH]
-                result = await session.execute(select(table).where(table.c.id.in_(chunk)))
-                for found in result.mappings():
-                    existing[found["id"]] = self._comparable(mapping, dict(found))
+            existing = {row_id: self._comparable(mapping, row) for row_id, row in stored.items()}
             inserts = [row for row in rows if row["id"] not in existing]
             updates = [
                 row for row in rows if row["id"] in existing and existing[row["id"]] != self._comparable(mapping, row)
