@@ -207,10 +207,13 @@ async def test_sample_users_sign_in_with_their_django_passwords(
     async with app.state.db_config.get_session() as session:
         ours = {u.username: u.password for u in (await session.execute(select(User))).scalars()}
     assert ours == django_hashes  # untouched: every user keeps the old password
-    if imported.backend == "sqlite":  # every user's hash accepts "password" (the same check on either backend)
+    # Every hash is in a format our verifier reads; a sample is checked directly (each check costs 0.35 s of
+    # PBKDF2 here: all 303 would add two minutes to CI for the same code path).
+    assert {h.split("$", 1)[0] for h in django_hashes.values()} == {"pbkdf2_sha256"}
+    if imported.backend == "sqlite":
+        sample = sorted(django_hashes.values())[::30]
         with ThreadPoolExecutor(max_workers=2) as pool:  # PBKDF2 releases the GIL
-            accepted = list(pool.map(lambda h: verify_password("password", h), django_hashes.values()))
-        assert all(accepted) and len(accepted) == 303
+            assert all(pool.map(lambda h: verify_password("password", h), sample))
     # Through the real login form: the admin, the other verified user, and users without a verified address.
     names = ["admin", "user", *sorted(set(django_hashes) - {"admin", "user"})[:6]]
     for name in names:
@@ -350,9 +353,25 @@ def fresh_target(tmp_path: Path) -> Settings:
     return _target_settings(tmp_path, "sqlite", "unused")
 
 
-async def test_incremental_resync_copies_exactly_the_changed_rows(fresh_target: Settings, mutable_source: str) -> None:
-    first = await run_import(fresh_target, mutable_source)
-    assert first.ok
+@pytest.fixture(scope="module")
+def imported_template(django_source: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """One SQLite target holding the whole sample, copied by the tests that start after a first import."""
+    settings = _target_settings(tmp_path_factory.mktemp("template"), "sqlite", "unused")
+    assert asyncio.run(run_import(settings, django_source)).ok
+    return settings
+
+
+@pytest.fixture
+def after_first_import(imported_template: Settings, tmp_path: Path) -> Settings:
+    settings = make_settings(tmp_path, "sqlite")
+    shutil.copyfile(imported_template.var_dir / "pydotorg.sqlite3", settings.var_dir / "pydotorg.sqlite3")
+    return settings
+
+
+async def test_incremental_resync_copies_exactly_the_changed_rows(
+    after_first_import: Settings, mutable_source: str
+) -> None:
+    fresh_target = after_first_import
     since = datetime.datetime.now(datetime.UTC)
     await _source_execute(
         mutable_source,
@@ -374,8 +393,8 @@ async def test_incremental_resync_copies_exactly_the_changed_rows(fresh_target: 
     assert (await run_import(fresh_target, mutable_source)).changed == 0
 
 
-async def test_rows_deleted_in_django_are_deleted_here(fresh_target: Settings, mutable_source: str) -> None:
-    await run_import(fresh_target, mutable_source)
+async def test_rows_deleted_in_django_are_deleted_here(after_first_import: Settings, mutable_source: str) -> None:
+    fresh_target = after_first_import
     await _source_execute(
         mutable_source,
         "DELETE FROM jobs_job_job_types WHERE job_id = (SELECT max(id) FROM jobs_job)",  # Django's ORM cascade
@@ -419,8 +438,9 @@ async def test_bad_rows_are_reported_with_table_and_id_and_the_rest_goes_on(
 
 
 async def test_media_files_are_copied_and_missing_ones_named(
-    fresh_target: Settings, mutable_source: str, tmp_path: Path
+    after_first_import: Settings, mutable_source: str, tmp_path: Path
 ) -> None:
+    fresh_target = after_first_import
     media_root = tmp_path / "django-media"
     (media_root / "images").mkdir(parents=True)
     (media_root / "images" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
@@ -516,8 +536,10 @@ def test_the_command_exits_2_with_one_line_for_an_unusable_source(tmp_path: Path
 
 
 # -- the way back: export-django ----------------------------------------------------------------------------------
-async def test_export_round_trip_gives_django_what_changed_here(fresh_target: Settings, mutable_source: str) -> None:
-    assert (await run_import(fresh_target, mutable_source)).ok
+async def test_export_round_trip_gives_django_what_changed_here(
+    after_first_import: Settings, mutable_source: str
+) -> None:
+    fresh_target = after_first_import
     cutover = datetime.datetime.now(datetime.UTC)
     config = build_sqlalchemy_config(fresh_target)
     async with config.get_session() as session:
@@ -616,3 +638,25 @@ def test_the_commands_print_the_report_and_write_it_as_json(
         app=create_app(fresh_target), target_url=mutable_source, since="2000-01-01", dry_run=True
     )
     assert "would change in the Django database" in capsys.readouterr().out
+
+
+async def test_rows_the_database_refuses_are_reported_one_by_one(
+    after_first_import: Settings, mutable_source: str
+) -> None:
+    """Two categories swapped their slugs in Django: written together they collide on our unique slug, so the
+    batch is retried row by row and the refused rows are named (a later run, after a manual fix, completes)."""
+    conn = await asyncpg.connect(mutable_source)
+    try:
+        first, second = await conn.fetch("SELECT id, slug FROM jobs_jobcategory ORDER BY id LIMIT 2")
+        async with conn.transaction():
+            await conn.execute("UPDATE jobs_jobcategory SET slug = 'swapping' WHERE id = $1", first["id"])
+            await conn.execute("UPDATE jobs_jobcategory SET slug = $1 WHERE id = $2", first["slug"], second["id"])
+            await conn.execute("UPDATE jobs_jobcategory SET slug = $1 WHERE id = $2", second["slug"], first["id"])
+    finally:
+        await conn.close()
+    report = await run_import(after_first_import, mutable_source)
+    categories = next(t for t in report.tables if t.target == "jobs_jobcategory")
+    assert not report.ok
+    assert sorted(row_id for row_id, _ in categories.skipped) == sorted([first["id"], second["id"]])
+    assert all(reason.startswith("the database refused it") for _, reason in categories.skipped)
+    assert next(t for t in report.tables if t.target == "jobs_job").skipped == []  # the rest went on
