@@ -96,6 +96,8 @@ class Settings(BaseSettings):
 
     #: Events: where event submissions are mailed; ICS imports (download timeout, size limit, SAQ cron schedule).
     events_to_email: str = "events@python.org"
+    #: Where new success story submissions are mailed (Django mailed the PSF staff).
+    success_stories_to_email: str = "psf-staff@python.org"
     ics_timeout: float = 30.0
     ics_max_bytes: int = 5 * 1024 * 1024
     ics_import_cron: str = "17 * * * *"

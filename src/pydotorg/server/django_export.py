@@ -64,6 +64,9 @@ EXPORTED: frozenset[str] = frozenset(
         "events_alarm",
         "pages_page",
         "boxes_box",
+        "companies_company",
+        "successstories_storycategory",
+        "successstories_story",
     }
 )
 BATCH = 500

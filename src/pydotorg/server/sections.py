@@ -10,12 +10,14 @@ from pydotorg.domain.admin import section as admin
 from pydotorg.domain.api import section as api
 from pydotorg.domain.banners import section as banners
 from pydotorg.domain.boxes import section as boxes
+from pydotorg.domain.companies import section as companies
 from pydotorg.domain.downloads import section as downloads
 from pydotorg.domain.events import section as events
 from pydotorg.domain.jobs import section as jobs
 from pydotorg.domain.navigation import section as navigation
 from pydotorg.domain.pages import section as pages
 from pydotorg.domain.redirects import section as redirects
+from pydotorg.domain.successstories import section as successstories
 from pydotorg.domain.users import section as users
 from pydotorg.web.section import HomePart, HomeParts, Section
 
@@ -28,6 +30,8 @@ SECTIONS: list[Section] = [
     downloads.SECTION,
     events.SECTION,
     jobs.SECTION,
+    companies.SECTION,
+    successstories.SECTION,
     banners.SECTION,
     navigation.SECTION,
     redirects.SECTION,

@@ -2,6 +2,7 @@
 
 from pydotorg.db.models.banners import Banner
 from pydotorg.db.models.boxes import Box
+from pydotorg.db.models.companies import Company
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile
 from pydotorg.db.models.events import (
     Alarm,
@@ -19,6 +20,7 @@ from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobType
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import Redirect
+from pydotorg.db.models.successstories import Story, StoryCategory
 from pydotorg.db.models.users import (
     AdminLogEntry,
     ApiKey,
@@ -40,6 +42,7 @@ __all__ = (
     "Banner",
     "Box",
     "Calendar",
+    "Company",
     "EmailAddress",
     "EmailConfirmation",
     "Event",
@@ -65,6 +68,8 @@ __all__ = (
     "Redirect",
     "Release",
     "ReleaseFile",
+    "Story",
+    "StoryCategory",
     "Token",
     "User",
     "UserGroup",

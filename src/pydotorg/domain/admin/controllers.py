@@ -346,8 +346,8 @@ class AdminController(Controller):
                     add_error(form, name, str(exc))
                 else:
                     uploads[name] = (upload, content)
-            elif obj is None or not getattr(obj, name):
-                add_error(form, name, "This field is required.")
+            elif (obj is None or not getattr(obj, name)) and not admin.column(name).nullable:
+                add_error(form, name, "This field is required.")  # an optional file (a logo) may stay empty
         # unique columns: a field error instead of an IntegrityError
         model: Any = admin.model
         for name in editable:

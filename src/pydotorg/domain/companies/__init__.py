@@ -1,0 +1,1 @@
+"""Companies: named by success stories (admin only, as on python.org)."""

@@ -1,0 +1,1 @@
+"""Success stories at ``/success-stories/``: stories by category, submitted by users, published by staff."""

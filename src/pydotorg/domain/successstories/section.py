@@ -1,0 +1,27 @@
+"""Success stories at ``/success-stories/``: stories by category, user submissions, the supernav box."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.db.models import Story, StoryCategory
+from pydotorg.domain.successstories import admin, jobs, queries  # noqa: F401  (register the admin and the background job)
+from pydotorg.domain.successstories.controllers import SuccessStoriesController
+from pydotorg.domain.successstories.django import DJANGO_TABLES
+from pydotorg.web.changes import invalidates
+from pydotorg.web.section import Section
+
+
+async def featured_story(session: AsyncSession) -> Story | None:
+    """The home page's success story: a random published, featured one."""
+    return await queries.random_featured(session)
+
+
+SECTION = Section(
+    name="successstories",
+    pages=[SuccessStoriesController],
+    home_parts={"featured_story": featured_story},
+    django_tables=DJANGO_TABLES,
+)
+
+# A story's page, the lists and the home page (which shows a featured story) go stale with any change.
+invalidates(Story, keys=["successstories"], urls=lambda story: [story.absolute_url, "/success-stories/", "/"])
+invalidates(StoryCategory, keys=["successstories"])
