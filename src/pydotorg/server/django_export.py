@@ -65,6 +65,7 @@ EXPORTED: frozenset[str] = frozenset(
         "pages_page",
         "boxes_box",
         "companies_company",
+        "minutes_minutes",
         "successstories_storycategory",
         "successstories_story",
     }

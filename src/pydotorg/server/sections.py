@@ -14,6 +14,7 @@ from pydotorg.domain.companies import section as companies
 from pydotorg.domain.downloads import section as downloads
 from pydotorg.domain.events import section as events
 from pydotorg.domain.jobs import section as jobs
+from pydotorg.domain.minutes import section as minutes
 from pydotorg.domain.navigation import section as navigation
 from pydotorg.domain.pages import section as pages
 from pydotorg.domain.redirects import section as redirects
@@ -32,6 +33,7 @@ SECTIONS: list[Section] = [
     jobs.SECTION,
     companies.SECTION,
     successstories.SECTION,
+    minutes.SECTION,
     banners.SECTION,
     navigation.SECTION,
     redirects.SECTION,

@@ -17,6 +17,7 @@ from pydotorg.db.models.events import (
 from pydotorg.db.models.flags import Flag
 from pydotorg.db.models.imports import ImportRun
 from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobType
+from pydotorg.db.models.minutes import Minutes
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import Redirect
@@ -59,6 +60,7 @@ __all__ = (
     "Membership",
     "Menu",
     "MenuItem",
+    "Minutes",
     "OccurringRule",
     "Page",
     "PageDocument",
