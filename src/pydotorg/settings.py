@@ -102,6 +102,14 @@ class Settings(BaseSettings):
     ics_max_bytes: int = 5 * 1024 * 1024
     ics_import_cron: str = "17 * * * *"
 
+    #: Blogs: the Python Insider feed whose newest entry fills the ``supernav-python-blog`` box, the host its
+    #: entries' links are rewritten to (from ``pythoninsider.blogspot.com``), and when ``update_blogs`` runs.
+    python_blog_feed_url: str = "https://blog.python.org/feeds/posts/default?alt=rss"
+    python_blog_url: str = "https://blog.python.org"
+    feed_timeout: float = 20.0
+    feed_max_bytes: int = 10 * 1024 * 1024
+    blogs_update_cron: str = "*/30 * * * *"
+
     #: Job board: the moderators' address (submissions, decisions, comments), the From address of its mail, the
     #: monthly report's recipients, and the days after expiry before an approved job is marked expired.
     jobs_email: str = "jobs@python.org"

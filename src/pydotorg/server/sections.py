@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydotorg.domain.admin import section as admin
 from pydotorg.domain.api import section as api
 from pydotorg.domain.banners import section as banners
+from pydotorg.domain.blogs import section as blogs
 from pydotorg.domain.boxes import section as boxes
 from pydotorg.domain.companies import section as companies
 from pydotorg.domain.downloads import section as downloads
@@ -34,6 +35,7 @@ SECTIONS: list[Section] = [
     companies.SECTION,
     successstories.SECTION,
     minutes.SECTION,
+    blogs.SECTION,
     banners.SECTION,
     navigation.SECTION,
     redirects.SECTION,

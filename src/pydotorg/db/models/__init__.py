@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from pydotorg.db.models.banners import Banner
+from pydotorg.db.models.blogs import BlogEntry, Feed, FeedAggregate, RelatedBlog
 from pydotorg.db.models.boxes import Box
 from pydotorg.db.models.companies import Company
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile
@@ -41,6 +42,7 @@ __all__ = (
     "Alarm",
     "ApiKey",
     "Banner",
+    "BlogEntry",
     "Box",
     "Calendar",
     "Company",
@@ -50,6 +52,8 @@ __all__ = (
     "EventCategory",
     "EventLocation",
     "EventSubmission",
+    "Feed",
+    "FeedAggregate",
     "Flag",
     "Group",
     "ImportRun",
@@ -68,6 +72,7 @@ __all__ = (
     "Permission",
     "RecurringRule",
     "Redirect",
+    "RelatedBlog",
     "Release",
     "ReleaseFile",
     "Story",

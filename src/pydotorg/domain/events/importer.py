@@ -12,16 +12,14 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from email.message import Message
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from pydotorg.db.models.events import Calendar, Event, EventLocation, OccurringRule, RecurringRule
-from pydotorg.lib.forms import is_number
+from pydotorg.lib.fetch import FetchError, fetch_capped
 from pydotorg.lib.ical import IcsError, IcsEvent, format_duration, parse_calendar
 from pydotorg.lib.jobs import JobContext, job
 from pydotorg.lib.markup import MarkupType
@@ -52,31 +50,13 @@ class ImportReport:
 
 async def fetch_ics(url: str, settings: Settings) -> tuple[bytes, str | None]:
     """Download ``url`` with the configured timeout, refusing bodies over ``ics_max_bytes``."""
-    limit = settings.ics_max_bytes
     try:
-        async with (
-            httpx.AsyncClient(timeout=settings.ics_timeout, follow_redirects=True) as client,
-            client.stream("GET", url, headers={"User-Agent": "python.org events importer"}) as response,
-        ):
-            if response.status_code != httpx.codes.OK:
-                raise IcsError(f"GET {url} answered {response.status_code}")
-            declared = response.headers.get("Content-Length")
-            if declared and is_number(declared) and int(declared) > limit:
-                raise IcsError(f"the file is {int(declared):,} bytes; the limit is {limit:,}")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise IcsError(f"the file is larger than the limit of {limit:,} bytes")
-                chunks.append(chunk)
-            content_type = response.headers.get("Content-Type", "")
-    except httpx.HTTPError as exc:
-        raise IcsError(f"could not download {url}: {exc.__class__.__name__}: {exc}") from exc
-    message = Message()
-    message["Content-Type"] = content_type or "text/calendar"
-    charset = message.get_param("charset")
-    return b"".join(chunks), str(charset) if isinstance(charset, str) else None
+        body, _, charset = await fetch_capped(
+            url, seconds=settings.ics_timeout, limit=settings.ics_max_bytes, user_agent="python.org events importer"
+        )
+    except FetchError as exc:
+        raise IcsError(str(exc)) from exc
+    return body, charset
 
 
 def _apply(event: Event, item: IcsEvent, venue: EventLocation | None) -> None:

@@ -1,0 +1,1 @@
+"""Blogs at ``/blogs/``: the Python Insider mirror, feed aggregates and related blogs."""

@@ -1,0 +1,33 @@
+"""Blogs at ``/blogs/``: the imported Python Insider entries, on the home page too."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.db.models import BlogEntry, Feed, FeedAggregate, RelatedBlog
+from pydotorg.domain.blogs import admin, jobs  # noqa: F401  (register the admin and the background job)
+from pydotorg.domain.blogs.cli import blogs_group
+from pydotorg.domain.blogs.controllers import BlogsController, latest_entries
+from pydotorg.domain.blogs.django import DJANGO_TABLES
+from pydotorg.domain.blogs.services import BlogsJob
+from pydotorg.web.changes import invalidates
+from pydotorg.web.section import Section
+
+HOME_PAGE_ENTRIES = 5
+
+
+async def blog_entries(session: AsyncSession) -> list[BlogEntry]:
+    """The home page's "Latest News": the five newest entries."""
+    return await latest_entries(session, HOME_PAGE_ENTRIES)
+
+
+SECTION = Section(
+    name="blogs",
+    pages=[BlogsController],
+    commands=[blogs_group],
+    home_parts={"blog_entries": blog_entries},
+    periodic_jobs={BlogsJob.UPDATE: "blogs_update_cron"},
+    django_tables=DJANGO_TABLES,
+)
+
+invalidates(BlogEntry, keys=["blogs"], urls=["/blogs/", "/"])
+for model in (Feed, FeedAggregate, RelatedBlog):
+    invalidates(model, keys=["blogs"])
