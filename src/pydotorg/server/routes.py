@@ -8,6 +8,7 @@ from litestar import Request, Response, Router
 
 from pydotorg.server import sections
 from pydotorg.server.layout import load_site_content
+from pydotorg.server.sitemap import SitemapController
 from pydotorg.web.slash import append_slash
 
 
@@ -21,6 +22,7 @@ def build_routers() -> list[Router]:
     ]
     pages = [handler for section in listed for handler in section.pages]
     documents = [handler for section in listed for handler in section.documents]
+    documents.append(SitemapController)
     routers.append(Router(path="/", route_handlers=pages, before_request=_html_before_request))
     routers.append(Router(path="/", route_handlers=documents, before_request=append_slash))
     return routers

@@ -18,11 +18,14 @@ from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.django import DjangoTable
+from pydotorg.lib.sitemap import SitemapEntry
 
 #: One part of the home page: an async function of the request's session whose value the home template gets
 #: under the part's name (the upcoming events, later the latest blog entries and a success story).
 HomePart = Callable[[AsyncSession], Awaitable[Any]]
 HomeParts = Mapping[str, HomePart]
+#: One sitemap: an async function of a session returning the section's public URLs (drafts excluded).
+SitemapSource = Callable[[AsyncSession], Awaitable[list[SitemapEntry]]]
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,5 @@ class Section:
     periodic_jobs: Mapping[str, str] = field(default_factory=dict)
     #: How the section's tables come from python.org's Django database (``pydotorg import-django``).
     django_tables: Sequence[DjangoTable] = ()
+    #: ``/sitemaps/<name>.xml`` files, listed by ``/sitemap.xml``, and the surrogate key that purges them.
+    sitemaps: Mapping[str, SitemapSource] = field(default_factory=dict)

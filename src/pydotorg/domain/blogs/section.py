@@ -8,10 +8,15 @@ from pydotorg.domain.blogs.cli import blogs_group
 from pydotorg.domain.blogs.controllers import BlogsController, latest_entries
 from pydotorg.domain.blogs.django import DJANGO_TABLES
 from pydotorg.domain.blogs.services import BlogsJob
+from pydotorg.lib.sitemap import SitemapEntry
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 HOME_PAGE_ENTRIES = 5
+
+
+async def blogs_sitemap(_session: AsyncSession) -> list[SitemapEntry]:
+    return [SitemapEntry("/blogs/")]  # the entries themselves live on the blog's own site
 
 
 async def blog_entries(session: AsyncSession) -> list[BlogEntry]:
@@ -20,6 +25,7 @@ async def blog_entries(session: AsyncSession) -> list[BlogEntry]:
 
 
 SECTION = Section(
+    sitemaps={"blogs": blogs_sitemap},
     name="blogs",
     pages=[BlogsController],
     commands=[blogs_group],

@@ -5,10 +5,12 @@ from pydotorg.domain.downloads import admin, api, jobs  # noqa: F401  (register 
 from pydotorg.domain.downloads.controllers import DownloadsController
 from pydotorg.domain.downloads.django import DJANGO_TABLES
 from pydotorg.domain.downloads.docs import DocsController
+from pydotorg.domain.downloads.sitemap import downloads_sitemap
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
+    sitemaps={"downloads": downloads_sitemap},
     django_tables=DJANGO_TABLES,
     name="downloads",
     pages=[DocsController],

@@ -6,10 +6,12 @@ from pydotorg.domain.events.cli import events_group
 from pydotorg.domain.events.controllers import EventsController
 from pydotorg.domain.events.django import DJANGO_TABLES
 from pydotorg.domain.events.queries import upcoming_for_home
+from pydotorg.domain.events.sitemap import events_sitemap
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
+    sitemaps={"events": events_sitemap},
     django_tables=DJANGO_TABLES,
     name="events",
     pages=[EventsController],

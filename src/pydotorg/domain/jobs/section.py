@@ -5,10 +5,12 @@ from pydotorg.domain.jobs import admin, jobs  # noqa: F401  (register the admin 
 from pydotorg.domain.jobs.controllers import JobsController
 from pydotorg.domain.jobs.django import DJANGO_TABLES
 from pydotorg.domain.jobs.jobs import JobBoardJob
+from pydotorg.domain.jobs.sitemap import jobs_sitemap
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
+    sitemaps={"jobs": jobs_sitemap},
     django_tables=DJANGO_TABLES,
     name="jobs",
     pages=[JobsController],

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.users import Membership
 from pydotorg.domain.users.auth import current_user
+from pydotorg.settings import Settings
 from pydotorg.web.errors import json_error
 from pydotorg.web.forms import FORM
 from pydotorg.web.section import HomeParts
@@ -106,8 +107,10 @@ class TextController(Controller):
     include_in_schema = False
 
     @get("/robots.txt", name="robots", opt=NO_SLASH)
-    async def robots(self) -> Template:
-        return Template(template_name="robots.txt", media_type=MediaType.TEXT)
+    async def robots(self, settings: Settings) -> Template:
+        return Template(
+            template_name="robots.txt", media_type=MediaType.TEXT, context={"site_url": settings.site_url.rstrip("/")}
+        )
 
     @get("/humans.txt", name="humans", opt=NO_SLASH)
     async def humans(self) -> Template:

@@ -4,9 +4,16 @@ from pydotorg.db.models.pages import Page
 from pydotorg.domain.pages import admin, api, jobs  # noqa: F401  (register the admin, API resources and jobs)
 from pydotorg.domain.pages.controllers import RootController, TextController
 from pydotorg.domain.pages.django import DJANGO_TABLES
+from pydotorg.domain.pages.sitemap import pages_sitemap
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
-SECTION = Section(django_tables=DJANGO_TABLES, name="pages", pages=[RootController], documents=[TextController])
+SECTION = Section(
+    sitemaps={"pages": pages_sitemap},
+    django_tables=DJANGO_TABLES,
+    name="pages",
+    pages=[RootController],
+    documents=[TextController],
+)
 
 invalidates(Page, urls=lambda page: [f"/{page.path.strip('/')}/" if page.path.strip("/") else "/"])

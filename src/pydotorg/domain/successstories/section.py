@@ -6,6 +6,7 @@ from pydotorg.db.models import Story, StoryCategory
 from pydotorg.domain.successstories import admin, jobs, queries  # noqa: F401  (register the admin and the background job)
 from pydotorg.domain.successstories.controllers import SuccessStoriesController
 from pydotorg.domain.successstories.django import DJANGO_TABLES
+from pydotorg.domain.successstories.sitemap import stories_sitemap
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
@@ -16,6 +17,7 @@ async def featured_story(session: AsyncSession) -> Story | None:
 
 
 SECTION = Section(
+    sitemaps={"successstories": stories_sitemap},
     name="successstories",
     pages=[SuccessStoriesController],
     home_parts={"featured_story": featured_story},
