@@ -66,6 +66,10 @@ EXPORTED: frozenset[str] = frozenset(
         "boxes_box",
         "companies_company",
         "minutes_minutes",
+        "codesamples_codesample",
+        "work_groups_workgroup",
+        "work_groups_workgroup_members",
+        "work_groups_workgroup_organizers",
         "successstories_storycategory",
         "successstories_story",
     }

@@ -65,13 +65,7 @@ DJANGO_INTERNAL_PREFIXES: dict[str, str] = {
 }
 #: Tables of sections this site does not have yet: reported, so nobody mistakes them for imported.
 NOT_BUILT_PREFIXES: dict[str, str] = {
-    "blogs_": "section not built yet (blogs, issue 14)",
-    "codesamples_": "section not built yet (code samples, issue 14)",
     "community_": "section not built yet (community, issue 14)",
-    "companies_": "section not built yet (companies, issue 14)",
-    "minutes_": "section not built yet (PSF minutes, issue 14)",
-    "successstories_": "section not built yet (success stories, issue 14)",
-    "work_groups_": "section not built yet (work groups, issue 14)",
     "nominations_": "section not built yet (elections, issue 20)",
     "sponsors_": "section not built yet (sponsorships, issues 18 and 19)",
 }
@@ -83,17 +77,23 @@ KNOWN_MIGRATIONS: dict[str, int] = {
     "auth": 12,
     "authtoken": 4,
     "banners": 1,
+    "blogs": 4,
     "boxes": 4,
+    "codesamples": 4,
+    "companies": 5,
     "contenttypes": 2,
     "downloads": 15,
     "events": 8,
     "jobs": 22,
+    "minutes": 3,
     "pages": 4,
     "redirects": 2,
     "sitetree": 2,
+    "successstories": 12,
     "tastypie": 2,
     "users": 17,
     "waffle": 4,
+    "work_groups": 5,
 }
 
 

@@ -11,6 +11,7 @@ from pydotorg.domain.api import section as api
 from pydotorg.domain.banners import section as banners
 from pydotorg.domain.blogs import section as blogs
 from pydotorg.domain.boxes import section as boxes
+from pydotorg.domain.codesamples import section as codesamples
 from pydotorg.domain.companies import section as companies
 from pydotorg.domain.downloads import section as downloads
 from pydotorg.domain.events import section as events
@@ -21,6 +22,7 @@ from pydotorg.domain.pages import section as pages
 from pydotorg.domain.redirects import section as redirects
 from pydotorg.domain.successstories import section as successstories
 from pydotorg.domain.users import section as users
+from pydotorg.domain.workgroups import section as workgroups
 from pydotorg.web.section import HomePart, HomeParts, Section
 
 SECTIONS: list[Section] = [
@@ -36,6 +38,8 @@ SECTIONS: list[Section] = [
     successstories.SECTION,
     minutes.SECTION,
     blogs.SECTION,
+    codesamples.SECTION,
+    workgroups.SECTION,
     banners.SECTION,
     navigation.SECTION,
     redirects.SECTION,

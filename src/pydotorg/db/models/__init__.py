@@ -3,6 +3,7 @@
 from pydotorg.db.models.banners import Banner
 from pydotorg.db.models.blogs import BlogEntry, Feed, FeedAggregate, RelatedBlog
 from pydotorg.db.models.boxes import Box
+from pydotorg.db.models.codesamples import CodeSample
 from pydotorg.db.models.companies import Company
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile
 from pydotorg.db.models.events import (
@@ -35,6 +36,7 @@ from pydotorg.db.models.users import (
     User,
     UserGroup,
 )
+from pydotorg.db.models.workgroups import WorkGroup
 
 __all__ = (
     "OS",
@@ -45,6 +47,7 @@ __all__ = (
     "BlogEntry",
     "Box",
     "Calendar",
+    "CodeSample",
     "Company",
     "EmailAddress",
     "EmailConfirmation",
@@ -80,4 +83,5 @@ __all__ = (
     "Token",
     "User",
     "UserGroup",
+    "WorkGroup",
 )
