@@ -23,7 +23,7 @@ async def test_the_home_page_shows_published_code_samples(client: AsyncTestClien
     try:
         home = await client.get("/")
         assert home.status_code == 200
-        assert 'class="code-samples"' in home.text and "Compound data made simple" in home.text
+        assert 'class="code-samples"' in home.text and "<h2>Compound data made simple</h2>" in home.text
         assert f"{tag} draft" not in home.text
         assert str(CodeSample(copy="<h2>Functions defined</h2><p>Define</p>")) == "Functions defined De"
     finally:

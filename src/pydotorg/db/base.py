@@ -104,6 +104,13 @@ class NameSlug:
         return self.name
 
 
+def _default_markup_type(model: type[Any], type_field: str) -> str:
+    """The markup type column's own default (``html`` for code samples), for a row not flushed yet."""
+    column = inspect(model).columns.get(type_field)
+    default = getattr(getattr(column, "default", None), "arg", None)
+    return default if isinstance(default, str) and default else markup.MarkupType.RESTRUCTUREDTEXT.value
+
+
 def render_markup_fields(obj: Any, *, force: bool = False) -> bool:
     """Render every markup field of ``obj`` whose text or type changed (or all when ``force``).
 
@@ -124,7 +131,7 @@ def render_markup_fields(obj: Any, *, force: bool = False) -> bool:
             or state.attrs[type_field].history.has_changes()
         )
         if dirty:
-            markup_type = getattr(obj, type_field) or markup.MarkupType.RESTRUCTUREDTEXT.value
+            markup_type = getattr(obj, type_field) or _default_markup_type(type(obj), type_field)
             setattr(
                 obj,
                 f"{field}_rendered",

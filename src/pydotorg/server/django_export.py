@@ -15,6 +15,7 @@ Everything happens in one transaction on the Django side: a failure leaves the D
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -67,6 +68,10 @@ EXPORTED: frozenset[str] = frozenset(
         "companies_company",
         "minutes_minutes",
         "codesamples_codesample",
+        "community_post",
+        "community_link",
+        "community_photo",
+        "community_video",
         "work_groups_workgroup",
         "work_groups_workgroup_members",
         "work_groups_workgroup_organizers",
@@ -229,7 +234,7 @@ class DjangoExporter:
             f"INSERT INTO {ident(mapping.source)} ({quoted}) VALUES ({placeholders}) "  # noqa: S608  (identifiers checked by ident())
             f"ON CONFLICT ({ident(key)}) DO UPDATE SET {assignments}"
         )
-        await django.executemany(statement, [tuple(row[c] for c in shared) for row in changed])
+        await django.executemany(statement, [tuple(_to_driver(row[c]) for c in shared) for row in changed])
 
     async def _move_sequences(self, django: asyncpg.Connection) -> None:
         for mapping in self.mappings:
@@ -245,6 +250,11 @@ class DjangoExporter:
         async with self.engine.connect() as conn:
             hashes = (await conn.execute(select(users.c.password))).scalars()
             return sum(1 for h in hashes if str(h).startswith("argon2$"))
+
+
+def _to_driver(value: Any) -> Any:
+    """JSON columns (a community post's ``meta``) go to asyncpg as text."""
+    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 class _DryRun(Exception):

@@ -65,7 +65,6 @@ DJANGO_INTERNAL_PREFIXES: dict[str, str] = {
 }
 #: Tables of sections this site does not have yet: reported, so nobody mistakes them for imported.
 NOT_BUILT_PREFIXES: dict[str, str] = {
-    "community_": "section not built yet (community, issue 14)",
     "nominations_": "section not built yet (elections, issue 20)",
     "sponsors_": "section not built yet (sponsorships, issues 18 and 19)",
 }
@@ -80,6 +79,7 @@ KNOWN_MIGRATIONS: dict[str, int] = {
     "blogs": 4,
     "boxes": 4,
     "codesamples": 4,
+    "community": 5,
     "companies": 5,
     "contenttypes": 2,
     "downloads": 15,
@@ -175,6 +175,8 @@ def normalise(value: Any) -> Any:
         return str(value.normalize())
     if isinstance(value, bytes | memoryview):
         return bytes(value).hex()
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
     return value
 
 

@@ -50,6 +50,8 @@ def configure_engine(settings: Settings, manifest: StaticManifest) -> Any:
         env = engine.engine
         env.globals.update(
             static=manifest.url,
+            # a stored upload's path (``community/photos/x.png``) as a URL under the media mount
+            media_url=lambda path: settings.media_url.rstrip("/") + "/" + str(path).lstrip("/"),
             SITE_NAME=settings.site_name,
             SITE_DESCRIPTION="The official home of the Python Programming Language",
             BLOG_URL="https://blog.python.org",

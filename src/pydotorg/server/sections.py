@@ -12,6 +12,7 @@ from pydotorg.domain.banners import section as banners
 from pydotorg.domain.blogs import section as blogs
 from pydotorg.domain.boxes import section as boxes
 from pydotorg.domain.codesamples import section as codesamples
+from pydotorg.domain.community import section as community
 from pydotorg.domain.companies import section as companies
 from pydotorg.domain.downloads import section as downloads
 from pydotorg.domain.events import section as events
@@ -40,6 +41,7 @@ SECTIONS: list[Section] = [
     blogs.SECTION,
     codesamples.SECTION,
     workgroups.SECTION,
+    community.SECTION,
     banners.SECTION,
     navigation.SECTION,
     redirects.SECTION,

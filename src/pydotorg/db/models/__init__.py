@@ -4,6 +4,7 @@ from pydotorg.db.models.banners import Banner
 from pydotorg.db.models.blogs import BlogEntry, Feed, FeedAggregate, RelatedBlog
 from pydotorg.db.models.boxes import Box
 from pydotorg.db.models.codesamples import CodeSample
+from pydotorg.db.models.community import Link, Photo, Post, Video
 from pydotorg.db.models.companies import Company
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile
 from pydotorg.db.models.events import (
@@ -64,6 +65,7 @@ __all__ = (
     "JobCategory",
     "JobReviewComment",
     "JobType",
+    "Link",
     "Membership",
     "Menu",
     "MenuItem",
@@ -73,6 +75,8 @@ __all__ = (
     "PageDocument",
     "PageImage",
     "Permission",
+    "Photo",
+    "Post",
     "RecurringRule",
     "Redirect",
     "RelatedBlog",
@@ -83,5 +87,6 @@ __all__ = (
     "Token",
     "User",
     "UserGroup",
+    "Video",
     "WorkGroup",
 )

@@ -1,0 +1,1 @@
+"""Community posts at ``/community/``: the community landing page and one page per public post."""
