@@ -223,6 +223,29 @@ async def make_user(
         return user.id
 
 
+async def grant(app: Litestar, username: str, *, groups: tuple[str, ...] = (), perms: tuple[str, ...] = ()) -> None:
+    """Put a user in groups and give them ``app_label.codename`` permissions (the rows are created as the
+    ``seed`` command creates them)."""
+    from sqlalchemy import select
+
+    from pydotorg.db.models import Group, Permission, User
+    from pydotorg.domain.users.cli import ensure_auth_data
+
+    async with app.state.db_config.get_session() as session:
+        await ensure_auth_data(session)
+        query = select(User).where(User.username == username).execution_options(populate_existing=True)
+        user = (await session.execute(query)).scalar_one()
+        for name in groups:
+            user.groups.append((await session.execute(select(Group).where(Group.name == name))).scalar_one())
+        for perm in perms:
+            label, codename = perm.split(".", 1)
+            row = await session.execute(
+                select(Permission).where(Permission.app_label == label, Permission.codename == codename)
+            )
+            user.user_permissions.append(row.scalar_one())
+        await session.commit()
+
+
 async def delete_user(app: Litestar, username: str) -> None:
     from pydotorg.db.models import User
 

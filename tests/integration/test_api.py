@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from pydotorg.db.models import OS, ApiKey, Release, ReleaseFile, Token, User
-from tests.conftest import delete_user, make_user
+from tests.conftest import delete_user, grant, make_user
 
 pytestmark = pytest.mark.usefixtures("backend")
 FTP = "https://www.python.org/ftp/python/3.15.0"
@@ -36,6 +36,9 @@ async def _creds(app: Litestar, username: str) -> Creds:
 @pytest.fixture
 async def staff(app: Litestar) -> AsyncIterator[Creds]:
     await make_user(app, "api-staff", is_staff=True)
+    # a release manager: the downloads permissions through the group, and the pages ones directly
+    perms = tuple(f"pages.{action}_page" for action in ("add", "change", "delete"))
+    await grant(app, "api-staff", groups=("Release Managers",), perms=perms)
     yield await _creds(app, "api-staff")
     await delete_user(app, "api-staff")
 
@@ -460,3 +463,29 @@ async def test_wrong_keys_cannot_lock_out_the_real_user(seeded_settings: object,
     finally:
         await delete_user(app, "lockout-target")
         await app.state.db_config.get_engine().dispose()
+
+
+async def test_api_writes_need_the_admins_model_permissions(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    """Security finding 3: a staff user the admin refuses (no model permissions) could write through the APIs."""
+    await make_user(app, "api-bare-staff", is_staff=True)
+    try:
+        creds = await _creds(app, "api-bare-staff")
+        body = {"name": "Bare OS", "slug": "bare-os"}
+        v1 = await client.post("/api/v1/downloads/os/", json=body, headers=creds.v1)
+        assert v1.status_code == 401 and "permission" in v1.text
+        v2 = await client.post("/api/v2/downloads/os/", json=body, headers=creds.v2)
+        assert v2.status_code == 403 and v2.json() == {"detail": "You do not have permission to perform this action."}
+        page = await client.post("/api/v1/pages/page/", json={"title": "x", "path": "x"}, headers=creds.v1)
+        assert page.status_code == 401  # the raw-HTML page of the finding
+        await grant(app, "api-bare-staff", perms=("downloads.add_os",))
+        allowed = await client.post("/api/v2/downloads/os/", json=body, headers=creds.v2)
+        assert allowed.status_code == 201, allowed.text
+        async with app.state.db_config.get_session() as session:
+            os_id = (await session.execute(select(OS.id).where(OS.slug == "bare-os"))).scalar_one()
+        denied_delete = await client.delete(f"/api/v2/downloads/os/{os_id}/", headers=creds.v2)
+        assert denied_delete.status_code == 403  # adding is not deleting
+    finally:
+        async with app.state.db_config.get_session() as session:
+            await session.execute(delete(OS).where(OS.slug == "bare-os"))
+            await session.commit()
+        await delete_user(app, "api-bare-staff")

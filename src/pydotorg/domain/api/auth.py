@@ -24,7 +24,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import func, select
 
 from pydotorg.db.models.users import ApiKey, Token, User
-from pydotorg.domain.users.auth import CurrentUser
+from pydotorg.domain.users.auth import CurrentUser, has_perm
 
 API_USER_KEY = "pydotorg.api_user"
 _UNSET = object()
@@ -86,18 +86,42 @@ async def v2_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser
     return user
 
 
-async def requires_v1_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+#: Route ``opt`` key naming the table a write route changes (``downloads_release``): the caller needs the admin's
+#: permission for it, ``<app_label>.<add|change|delete>_<model>`` by the request's method.
+MODEL_PERM = "model_perm"
+WRITE_ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+
+
+def model_permission(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> str | None:
+    table: object = handler.opt.get(MODEL_PERM)
+    if not table:
+        return None
+    app_label, _, model = str(table).partition("_")
+    method = str(connection.scope.get("method", ""))
+    return f"{app_label}.{WRITE_ACTIONS.get(method, 'change')}_{model}"
+
+
+async def _allowed(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler, user: CurrentUser
+) -> bool:
+    """Staff, and the same model permission the admin asks for (a release manager's group grants the downloads
+    ones); superusers have every permission."""
+    needed = model_permission(connection, handler)
+    return user.is_staff and (needed is None or await has_perm(connection, user, needed))
+
+
+async def requires_v1_staff(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     user = await v1_user(connection)
-    if user is None or not user.is_staff:
+    if user is None or not await _allowed(connection, handler, user):
         # tastypie answers 401 for every refused write
-        raise NotAuthorizedException("Writes need a staff user's API key.")
+        raise NotAuthorizedException("Writes need the API key of a staff user with the model's permission.")
 
 
-async def requires_v2_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def requires_v2_staff(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     user = await v2_user(connection)
     if user is None:
         raise NotAuthorizedException("Authentication credentials were not provided.")
-    if not user.is_staff:
+    if not await _allowed(connection, handler, user):
         raise PermissionDeniedException("You do not have permission to perform this action.")
 
 

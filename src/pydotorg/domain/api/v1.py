@@ -23,7 +23,7 @@ from sqlalchemy import and_, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.domain.api import crud
-from pydotorg.domain.api.auth import authenticate_first, rate_identity, requires_v1_staff, v1_user
+from pydotorg.domain.api.auth import MODEL_PERM, authenticate_first, rate_identity, requires_v1_staff, v1_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v1
 from pydotorg.lib.forms import is_number
@@ -283,6 +283,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
     name = resource.name.replace("/", "_")
+    table = resource.model.__tablename__
     list_responses, detail_responses = responses_v1(resource)
     handlers: list[Any] = [
         get("/", name=f"api_v1:{name}:list", summary=f"List {resource.name}", cache=True, responses=list_responses)(
@@ -292,6 +293,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             "/",
             name=f"api_v1:{name}:create",
             guards=[requires_v1_staff],
+            opt={MODEL_PERM: table},
             summary=f"Create a {resource.model_name} (staff API key)",
         )(create),
         get("/schema/", name=f"api_v1:{name}:schema", summary="tastypie schema")(show_schema),
@@ -307,6 +309,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             "/{pk:int}/",
             name=f"api_v1:{name}:delete",
             guards=[requires_v1_staff],
+            opt={MODEL_PERM: table},
             status_code=HTTP_204_NO_CONTENT,
             summary=f"Delete a {resource.model_name} (staff API key)",
         )(delete_detail),
@@ -317,6 +320,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                 "/",
                 name=f"api_v1:{name}:delete_list",
                 guards=[requires_v1_staff],
+                opt={MODEL_PERM: table},
                 status_code=HTTP_204_NO_CONTENT,
                 summary="Delete every file of one release: ?release=<id> (staff API key)",
             )(delete_list)

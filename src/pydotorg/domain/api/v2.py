@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.domain.api import crud
-from pydotorg.domain.api.auth import authenticate_first, rate_identity, requires_v2_staff, v2_user
+from pydotorg.domain.api.auth import MODEL_PERM, authenticate_first, rate_identity, requires_v2_staff, v2_user
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.domain.api.schemas import responses_v2
 from pydotorg.lib.forms import is_number
@@ -215,13 +215,24 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
     ]
     if resource.v2_writable:
         guard = [requires_v2_staff]
+        perm = {MODEL_PERM: resource.model.__tablename__}
         handlers += [
-            post("/", name=f"{basename}-create", summary=f"Create a {resource.model_name} (staff token)", guards=guard)(
-                create
+            post(
+                "/",
+                name=f"{basename}-create",
+                summary=f"Create a {resource.model_name} (staff token)",
+                guards=guard,
+                opt=perm,
+            )(create),
+            put("/{pk:str}", name=f"{basename}-update", summary="Replace (staff token)", guards=guard, opt=perm)(
+                replace
             ),
-            put("/{pk:str}", name=f"{basename}-update", summary="Replace (staff token)", guards=guard)(replace),
             patch(
-                "/{pk:str}", name=f"{basename}-partial-update", summary="Update some fields (staff token)", guards=guard
+                "/{pk:str}",
+                name=f"{basename}-partial-update",
+                summary="Update some fields (staff token)",
+                guards=guard,
+                opt=perm,
             )(modify),
             delete(
                 "/{pk:str}",
@@ -229,6 +240,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                 status_code=HTTP_204_NO_CONTENT,
                 summary="Delete (staff token)",
                 guards=guard,
+                opt=perm,
             )(remove),
         ]
     if resource.name == "downloads/release_file":
@@ -237,6 +249,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                 "/delete_by_release/",
                 name="release_file-delete-by-release",
                 guards=[requires_v2_staff],
+                opt={MODEL_PERM: resource.model.__tablename__},
                 status_code=HTTP_204_NO_CONTENT,
                 summary="Delete every file of ?release=<id> (staff token)",
             )(delete_by_release)

@@ -13,8 +13,9 @@ from litestar import Litestar
 from litestar.cli._utils import LitestarGroup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from pydotorg.db.models.users import Group
+from pydotorg.db.models.users import Group, Permission
 from pydotorg.domain.admin.controllers import ensure_permissions
 from pydotorg.domain.users import services
 from pydotorg.domain.users.forms import USERNAME_PATTERN
@@ -30,7 +31,33 @@ async def ensure_auth_data(session: AsyncSession) -> None:
     await ensure_permissions(session)
     if (await session.execute(select(Group.id).where(Group.name == JOB_BOARD_ADMIN_GROUP))).first() is None:
         session.add(Group(name=JOB_BOARD_ADMIN_GROUP))
+    await ensure_release_managers(session)
     await session.flush()
+
+
+#: Release managers publish through the APIs: staff in this group hold every downloads permission, which the
+#: API's writes ask for as the admin does (a staff user without them is refused).
+RELEASE_MANAGERS_GROUP = "Release Managers"
+
+
+async def ensure_release_managers(session: AsyncSession) -> Group:
+    """The "Release Managers" group with the downloads permissions it lacks (its other permissions are kept)."""
+    wanted = list((await session.execute(select(Permission).where(Permission.app_label == "downloads"))).scalars())
+    query = (
+        select(Group)
+        .where(Group.name == RELEASE_MANAGERS_GROUP)
+        .options(selectinload(Group.permissions))
+        .execution_options(populate_existing=True)
+    )
+    group = (await session.execute(query)).scalars().first()
+    if group is None:
+        group = Group(name=RELEASE_MANAGERS_GROUP, permissions=wanted)
+        session.add(group)
+    else:
+        held = {p.id for p in group.permissions}
+        group.permissions.extend(p for p in wanted if p.id not in held)
+    await session.flush()
+    return group
 
 
 def _run(app: Litestar, work: Any) -> Any:
