@@ -17,6 +17,7 @@ from pydotorg.server.django_export import DjangoExporter, ExportReport
 from pydotorg.server.django_import import DjangoImporter, ImportProblem, ImportReport, Options
 from pydotorg.server.sections import SECTIONS
 from pydotorg.web.changes import stale
+from pydotorg.web.search import reindex
 
 #: Exit status when the source or the target cannot be used (nothing written).
 EXIT_UNUSABLE = 2
@@ -133,7 +134,9 @@ def import_django_command(
                 # Core statements bypass the flush listener: every page, box and menu may have changed.
                 async with app.state.db_config.get_session() as session:
                     stale(session, keys=["pydotorg-app"], site_content=True)
+                    indexed = await reindex(session)  # the rows arrived without the ORM's search listener
                     await session.commit()
+                report.notes.append(f"search: {sum(indexed.values())} documents indexed")
             return report
         finally:
             await app.state.jobs.drain()

@@ -21,6 +21,7 @@ from pydotorg.domain.minutes import section as minutes
 from pydotorg.domain.navigation import section as navigation
 from pydotorg.domain.pages import section as pages
 from pydotorg.domain.redirects import section as redirects
+from pydotorg.domain.search import section as search
 from pydotorg.domain.successstories import section as successstories
 from pydotorg.domain.users import section as users
 from pydotorg.domain.workgroups import section as workgroups
@@ -42,6 +43,7 @@ SECTIONS: list[Section] = [
     codesamples.SECTION,
     workgroups.SECTION,
     community.SECTION,
+    search.SECTION,
     banners.SECTION,
     navigation.SECTION,
     redirects.SECTION,

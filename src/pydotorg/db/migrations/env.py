@@ -1,5 +1,5 @@
 import asyncio
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from advanced_alchemy.base import metadata_registry
 from alembic import context
@@ -18,6 +18,14 @@ __all__ = ("do_run_migrations", "run_migrations_offline", "run_migrations_online
 # access to the values within the .ini file in use.
 config: "AlembicCommandConfig" = context.config  # type: ignore
 writer = rewriter.Rewriter()
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Leave the search engines' own objects (SQLite's FTS5 tables, PostgreSQL's generated tsvector column and its
+    index) out of autogenerate: the search migration made them and the models do not describe them."""
+    if type_ == "table" and name and name.startswith("search_fts"):
+        return False
+    return not (name in {"search_vector", "ix_search_document_search_vector"} and reflected)
 
 
 def run_migrations_offline() -> None:
@@ -54,6 +62,7 @@ def do_run_migrations(connection: "Connection") -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata_registry.get(config.bind_key),
+        include_object=include_object,
         compare_type=config.compare_type,
         version_table=config.version_table_name,
         version_table_schema=config.version_table_schema,

@@ -24,6 +24,7 @@ from pydotorg.db.models.minutes import Minutes
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import Redirect
+from pydotorg.db.models.search import SearchDocument
 from pydotorg.db.models.successstories import Story, StoryCategory
 from pydotorg.db.models.users import (
     AdminLogEntry,
@@ -82,6 +83,7 @@ __all__ = (
     "RelatedBlog",
     "Release",
     "ReleaseFile",
+    "SearchDocument",
     "Story",
     "StoryCategory",
     "Token",

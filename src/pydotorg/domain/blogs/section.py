@@ -1,5 +1,6 @@
 """Blogs at ``/blogs/``: the imported Python Insider entries, on the home page too."""
 
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models import BlogEntry, Feed, FeedAggregate, RelatedBlog
@@ -10,6 +11,7 @@ from pydotorg.domain.blogs.django import DJANGO_TABLES
 from pydotorg.domain.blogs.services import BlogsJob
 from pydotorg.lib.sitemap import SitemapEntry
 from pydotorg.web.changes import invalidates
+from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
 HOME_PAGE_ENTRIES = 5
@@ -37,3 +39,10 @@ SECTION = Section(
 invalidates(BlogEntry, keys=["blogs"], urls=["/blogs/", "/"])
 for model in (Feed, FeedAggregate, RelatedBlog):
     invalidates(model, keys=["blogs"])
+
+
+def _entry_doc(_conn: Connection, entry: BlogEntry) -> Doc | None:
+    return Doc(entry.url, entry.title, plain_text(entry.summary), date=entry.pub_date)
+
+
+indexes(BlogEntry, "blogentry", _entry_doc)

@@ -2,7 +2,7 @@
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.django import DjangoTable, Row, table_of
@@ -12,6 +12,7 @@ from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
 from pydotorg.domain.community.controllers import CommunityController
 from pydotorg.lib.sitemap import SitemapEntry
 from pydotorg.web.changes import invalidates
+from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
 IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
@@ -112,3 +113,14 @@ SECTION = Section(
 invalidates(Post, keys=["community"], urls=lambda post: [post.absolute_url, "/community/"])
 for model in (Link, Photo, Video):
     invalidates(model, keys=["community"])
+
+
+def _post_doc(_conn: Connection, post: Post) -> Doc | None:
+    if post.status != PostStatus.PUBLIC:
+        return None
+    return Doc(
+        post.absolute_url, post.title or post.abstract or f"Community post {post.id}", plain_text(post.content_rendered)
+    )
+
+
+indexes(Post, "post", _post_doc)

@@ -1,5 +1,6 @@
 """Success stories at ``/success-stories/``: stories by category, user submissions, the supernav box."""
 
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models import Story, StoryCategory
@@ -8,6 +9,7 @@ from pydotorg.domain.successstories.controllers import SuccessStoriesController
 from pydotorg.domain.successstories.django import DJANGO_TABLES
 from pydotorg.domain.successstories.sitemap import stories_sitemap
 from pydotorg.web.changes import invalidates
+from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
 
@@ -27,3 +29,13 @@ SECTION = Section(
 # A story's page, the lists and the home page (which shows a featured story) go stale with any change.
 invalidates(Story, keys=["successstories"], urls=lambda story: [story.absolute_url, "/success-stories/", "/"])
 invalidates(StoryCategory, keys=["successstories"])
+
+
+def _story_doc(_conn: Connection, story: Story) -> Doc | None:
+    if not story.is_published:
+        return None
+    body = " ".join([story.company_name, story.pull_quote, plain_text(story.content_rendered)])
+    return Doc(story.absolute_url, story.name, body)
+
+
+indexes(Story, "story", _story_doc)
