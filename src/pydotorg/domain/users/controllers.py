@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy import select
@@ -17,7 +16,6 @@ from pydotorg.db.base import utcnow
 from pydotorg.db.models.flags import Flag
 from pydotorg.db.models.users import Membership, MembershipType, User
 from pydotorg.domain.users import services
-from pydotorg.domain.users.accounts import send_verification
 from pydotorg.domain.users.auth import CurrentUser, current_user, logout
 from pydotorg.domain.users.forms import AffirmVoteForm, MembershipEditForm, MembershipForm, UserProfileForm
 from pydotorg.domain.users.guards import requires_login
@@ -70,19 +68,12 @@ class UserController(Controller):
         await check_honeypot(request)
         user = await db_session.get_one(User, _me(request).id)
         form = await bind(UserProfileForm, request)
-        if form.validate():
-            if await services.username_taken(db_session, value(form.username), exclude_id=user.id):
-                add_error(form, "username", "A user with that username already exists.")
-            if await services.email_taken(db_session, value(form.email), exclude_user_id=user.id):
-                add_error(form, "email", "A user is already registered with this e-mail address.")
+        taken = form.validate() and await services.username_taken(db_session, value(form.username), exclude_id=user.id)
+        if taken:
+            add_error(form, "username", "A user with that username already exists.")
         if any(f.errors for f in form):
             return page("user_form", status_code=HTTP_400_BAD_REQUEST, form=form, user=user)
-        email_changed = value(form.email).lower() != user.email.lower()
         form.populate_obj(user)
-        if email_changed:
-            address = await services.primary_address(db_session, user)
-            await send_verification(request, db_session, user, address)
-            flash(request, f"Confirmation e-mail sent to {address.email}.", category="info")
         await db_session.commit()
         return Redirect(f"/users/{user.username}/")
 

@@ -90,7 +90,7 @@ class UserProfileForm(Form):
     username = _username_field()
     first_name = StringField("First name", validators=[Length(max=150)], filters=[_text])
     last_name = StringField("Last name", validators=[Length(max=150)], filters=[_text])
-    email = _email_field()
+    # No e-mail here (security finding 4): the address changes through /accounts/email/, verified first.
     bio = TextAreaField(
         "Bio", validators=[Length(max=20000)], filters=[_text], description="Markdown; HTML is shown as text."
     )
