@@ -9,7 +9,7 @@ import re
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from pydotorg.app import create_app
 from pydotorg.db.models import ApiKey, EmailAddress, EmailConfirmation, Token, User
@@ -398,3 +398,44 @@ async def test_sessions_live_in_redis_in_production_mode(seeded_settings: Settin
         await delete_user(app, f"redisuser-{backend}")
         await redis.aclose()
         await app.state.db_config.get_engine().dispose()
+
+
+async def test_an_unverified_address_neither_blocks_its_owner_nor_logs_in_as_them(
+    client: AsyncTestClient[Litestar], app: Litestar
+) -> None:
+    """Security finding 6: an address one user added (never confirmed) kept its real owner from signing up, and
+    served as the squatter's login name."""
+    from pydotorg.db.models import EmailAddress
+
+    squatter_id = await make_user(app, "squatter", email_address="squatter@example.org")
+    async with app.state.db_config.get_session() as session:
+        session.add(EmailAddress(user_id=squatter_id, email="owner@example.org", verified=False, primary=False))
+        await session.commit()
+    try:
+        async with app.state.db_config.get_session() as session:
+            assert not await services.email_taken(session, "owner@example.org")
+            assert await services.get_by_login(session, "owner@example.org") is None
+        form = {
+            "email": "owner@example.org",
+            "username": "owner",
+            "password1": "correct horse battery",
+            "password2": "correct horse battery",
+        }
+        response = await post_form(client, "/accounts/signup/", {**form, **HONEYPOT})
+        assert response.status_code == 302, re.findall(r"<li>(.*?)</li>", response.text)
+        async with app.state.db_config.get_session() as session:
+            found = await services.get_by_login(session, "owner@example.org")
+            assert found is not None and found.username == "owner"
+            # a verified address decides, whoever else typed it in
+            await session.execute(
+                update(EmailAddress)
+                .where(EmailAddress.email == "owner@example.org", EmailAddress.user_id != squatter_id)
+                .values(verified=True)
+            )
+            await session.commit()
+            assert await services.email_taken(session, "OWNER@example.org")
+            found = await services.get_by_login(session, "owner@example.org")
+            assert found is not None and found.username == "owner"
+    finally:
+        await delete_user(app, "owner")
+        await delete_user(app, "squatter")

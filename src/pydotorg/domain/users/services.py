@@ -13,7 +13,7 @@ import hmac
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.base import utcnow
@@ -50,13 +50,19 @@ async def get_by_username(session: AsyncSession, username: str) -> User | None:
 
 
 async def get_by_login(session: AsyncSession, login: str) -> User | None:
-    """A user by username or by (primary or any registered) e-mail address, case-insensitively."""
+    """A user by username or by e-mail address, case-insensitively. A verified address wins: an address someone
+    merely typed into their account (unverified) never takes over its owner's login (security finding 6)."""
     login = login.strip()
     if "@" in login:
         lowered = login.lower()
-        by_address = select(EmailAddress.user_id).where(func.lower(EmailAddress.email) == lowered)
-        query = select(User).where(or_(func.lower(User.email) == lowered, User.id.in_(by_address))).order_by(User.id)
+        verified = select(EmailAddress.user_id).where(
+            func.lower(EmailAddress.email) == lowered, EmailAddress.verified.is_(True)
+        )
+        query = select(User).where(User.id.in_(verified)).order_by(User.id)
         user = (await session.execute(query)).scalars().first()
+        if user is None:  # a new account's own address, not confirmed yet (it gets the confirmation mail again)
+            query = select(User).where(func.lower(User.email) == lowered).order_by(User.id)
+            user = (await session.execute(query)).scalars().first()
         if user is not None:
             return user
     return await get_by_username(session, login)
@@ -70,13 +76,13 @@ async def username_taken(session: AsyncSession, username: str, *, exclude_id: in
 
 
 async def email_taken(session: AsyncSession, email: str, *, exclude_user_id: int | None = None) -> bool:
-    lowered = email.lower()
-    users = select(User.id).where(func.lower(User.email) == lowered)
-    addresses = select(EmailAddress.user_id).where(func.lower(EmailAddress.email) == lowered)
+    """Whether another account owns ``email``: only a *verified* address counts, so an address added but never
+    confirmed does not keep its real owner from signing up or adding it (security finding 6)."""
+    query = select(EmailAddress.user_id).where(
+        func.lower(EmailAddress.email) == email.lower(), EmailAddress.verified.is_(True)
+    )
     if exclude_user_id is not None:
-        users = users.where(User.id != exclude_user_id)
-        addresses = addresses.where(EmailAddress.user_id != exclude_user_id)
-    query = users.union(addresses)
+        query = query.where(EmailAddress.user_id != exclude_user_id)
     return (await session.execute(query.limit(1))).first() is not None
 
 
