@@ -78,6 +78,7 @@ def make_settings(var_dir: Path, backend: str, **overrides: object) -> Settings:
         "db_pool": False,
         # The suite logs in far more often than a person; the rate-limit test sets its own figure.
         "auth_rate_limit": 10_000,
+        "mail_rate_limit": 10_000,
         # Tests change data and read it back at once; the response-cache test turns the cache on.
         "response_cache_seconds": 0,
         # The test clients' host; mail links, feeds and calendars are built from the site URL.

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     session_max_age: int = 14 * 24 * 3600
     #: Requests per minute and client address on login, sign-up, password reset and e-mail confirmation.
     auth_rate_limit: int = 10
+    #: Form posts per minute and client address that send mail (adding or re-confirming an address, event and
+    #: story submissions, job submissions and comments, memberships): none can be used to flood an inbox.
+    mail_rate_limit: int = 5
     #: Seconds a password-reset link stays valid (Django's PASSWORD_RESET_TIMEOUT, three days).
     password_reset_timeout: int = 3 * 24 * 3600
 

@@ -439,3 +439,27 @@ async def test_an_unverified_address_neither_blocks_its_owner_nor_logs_in_as_the
     finally:
         await delete_user(app, "owner")
         await delete_user(app, "squatter")
+
+
+async def test_forms_that_send_mail_are_rate_limited(seeded_settings: Settings) -> None:
+    """Security finding 6: resending confirmations (and the other mail-sending forms) sent 15 mails in 2 s."""
+    from pydotorg.app import create_app
+
+    app = create_app(seeded_settings.model_copy(update={"mail_rate_limit": 2}))
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        await make_user(app, "mailflood", email_address="mailflood@example.org")
+        try:
+            await log_in(client, "mailflood")
+            statuses = []
+            for _ in range(3):
+                token = await csrf_token(client, "/accounts/email/")
+                response = await client.post(
+                    "/accounts/email/",
+                    data={"email": "mailflood@example.org", "action_send": "1", "_csrf_token": token},
+                    follow_redirects=False,
+                )
+                statuses.append(response.status_code)
+            assert statuses[-1] == 429 and 429 not in statuses[:1], statuses
+        finally:
+            await delete_user(app, "mailflood")
+    await app.state.db_config.get_engine().dispose()

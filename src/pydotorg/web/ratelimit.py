@@ -37,17 +37,22 @@ class SettingsRateLimitConfig(RateLimitConfig):
     weight: int = 1
 
 
-def rate_limit(name: str, weight: int = 1) -> SettingsRateLimitConfig:
-    """A per-address limit on the POSTs of one form (GETs of the form are free): ``auth_rate_limit`` per minute."""
+def rate_limit(name: str, weight: int = 1, setting: str = "auth_rate_limit") -> SettingsRateLimitConfig:
+    """A per-address limit on the POSTs of one form (GETs of the form are free): ``setting`` per minute."""
     return SettingsRateLimitConfig(
         rate_limit=("minute", 1),
         identifier_for_request=lambda request: f"{name}:{get_remote_address(request)}",
         check_throttle_handler=_post_only,
         store="ratelimit",
         middleware_class=SettingsRateLimitMiddleware,
-        setting="auth_rate_limit",
+        setting=setting,
         weight=weight,
     )
+
+
+def mail_limit(name: str) -> Any:
+    """The middleware limiting a form whose posts send mail: ``mail_rate_limit`` per minute and address."""
+    return rate_limit(name, setting="mail_rate_limit").middleware
 
 
 def rate_limit_per(

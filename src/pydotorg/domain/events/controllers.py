@@ -30,6 +30,7 @@ from pydotorg.lib.pagination import Page, page_number, paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
+from pydotorg.web.ratelimit import mail_limit
 
 EVENTS_PER_PAGE = 6
 INDEX_PER_PAGE = 30
@@ -142,7 +143,13 @@ class EventsController(Controller):
     async def submit_form(self) -> Template:
         return _page("event_form", form=EventForm(), private=True)
 
-    @post("/submit/", name="events:event_submit_post", guards=[requires_login], status_code=200)
+    @post(
+        "/submit/",
+        name="events:event_submit_post",
+        guards=[requires_login],
+        status_code=200,
+        middleware=[mail_limit("event-submit")],
+    )
     async def submit(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, viewer: CurrentUser | None
     ) -> Response[Any]:

@@ -25,6 +25,7 @@ from pydotorg.lib.pagination import paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
+from pydotorg.web.ratelimit import mail_limit
 
 JOBS_PER_PAGE = 25
 REVIEW_PER_PAGE = 20
@@ -292,7 +293,13 @@ class JobsController(Controller):
             **await self._detail_context(request, db_session, job),
         )
 
-    @post("/{pk:int}/preview/", name="jobs:job_preview_post", guards=[requires_login], status_code=200)
+    @post(
+        "/{pk:int}/preview/",
+        name="jobs:job_preview_post",
+        guards=[requires_login],
+        status_code=200,
+        middleware=[mail_limit("job-submit")],
+    )
     async def submit(
         self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession, settings: Settings
     ) -> Response[Any]:
@@ -370,7 +377,13 @@ class JobsController(Controller):
         flash(request, f"“{job.display_name}” is now {status.value}.", category="success")
         return Redirect(back)
 
-    @post("/create-review-comment/", name="jobs:job_review_comment_create", guards=[requires_login], status_code=200)
+    @post(
+        "/create-review-comment/",
+        name="jobs:job_review_comment_create",
+        guards=[requires_login],
+        status_code=200,
+        middleware=[mail_limit("job-comment")],
+    )
     async def comment(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
     ) -> Response[Any]:

@@ -26,6 +26,7 @@ from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.errors import viewer_is_staff
 from pydotorg.web.forms import FORM
+from pydotorg.web.ratelimit import mail_limit
 
 CACHED = cache_policy("successstories")
 THANKS = "Your success story submission has been recorded. It will be reviewed by the PSF staff and published."
@@ -61,7 +62,13 @@ class SuccessStoriesController(Controller):
         email = viewer.email if viewer else ""
         return _page("story_form", form=await _with_categories(db_session, StoryForm(author_email=email)), private=True)
 
-    @post("/create/", name="success_story_create_post", guards=[requires_login], status_code=200)
+    @post(
+        "/create/",
+        name="success_story_create_post",
+        guards=[requires_login],
+        status_code=200,
+        middleware=[mail_limit("story-submit")],
+    )
     async def create(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, viewer: CurrentUser | None
     ) -> Response[Any]:

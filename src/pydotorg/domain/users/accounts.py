@@ -37,7 +37,7 @@ from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE
 from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import CSRF_COOKIE, FORM
-from pydotorg.web.ratelimit import rate_limit
+from pydotorg.web.ratelimit import mail_limit, rate_limit
 
 LOGIN_FAILED = "The username and/or password you specified are not correct."
 
@@ -207,7 +207,7 @@ class AccountController(Controller):
         assert me is not None
         return page("email", addresses=await self._addresses(db_session, me.id), form=AddEmailForm())
 
-    @post("/email/", name="account_email_post", guards=[requires_login])
+    @post("/email/", name="account_email_post", guards=[requires_login], middleware=[mail_limit("email")])
     async def email_action(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
         me = current_user(request)
         assert me is not None

@@ -24,6 +24,7 @@ from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE
 from pydotorg.web.changes import mail_after_commit
 from pydotorg.web.forms import FORM
+from pydotorg.web.ratelimit import mail_limit
 
 #: Django's pattern for the two catch-all user routes.
 USERNAME_IN_URL = re.compile(r"^[-a-zA-Z0-9_@.+]+$")
@@ -85,7 +86,12 @@ class UserController(Controller):
             return Redirect("/users/membership/edit/")
         return page("membership_form", form=MembershipForm(email_address=me.email), creating=True)
 
-    @post("/membership/", name="users:user_membership_create_post", guards=[requires_login])
+    @post(
+        "/membership/",
+        name="users:user_membership_create_post",
+        guards=[requires_login],
+        middleware=[mail_limit("membership")],
+    )
     async def membership_create(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
     ) -> Response[Any]:
