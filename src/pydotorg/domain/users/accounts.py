@@ -78,6 +78,20 @@ async def send_verification(
     await db_session.commit()
 
 
+def warn_owner(request: Request[Any, Any, Any], db_session: AsyncSession, email: str, attempt: str) -> None:
+    """Tell an address's owner that someone tried to use it (mailed once the caller commits)."""
+    settings = _settings(request)
+    mail_after_commit(
+        db_session,
+        "account_exists",
+        email,
+        attempt=attempt,
+        site=settings.site_name,
+        login_url=settings.absolute_url("/accounts/login/"),
+        reset_url=settings.absolute_url("/accounts/password/reset/"),
+    )
+
+
 class AccountController(Controller):
     path = "/accounts"
     include_in_schema = False
@@ -99,17 +113,22 @@ class AccountController(Controller):
     async def signup(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
         await check_honeypot(request)
         form = await bind(SignupForm, request)
+        email_taken = False
         if form.validate():
             if await services.username_taken(db_session, value(form.username)):
                 add_error(form, "username", "A user with that username already exists.")
-            if await services.email_taken(db_session, value(form.email)):
-                add_error(form, "email", "A user is already registered with this e-mail address.")
+            email_taken = await services.email_taken(db_session, value(form.email))
             for problem in passwords.validate_password(
                 value(form.password1), username=value(form.username), email=value(form.email)
             ):
                 add_error(form, "password1", problem)
         if any(f.errors for f in form):
             return page("signup", status_code=HTTP_400_BAD_REQUEST, form=form)
+        if email_taken:
+            # Answered as a sign-up (no account enumeration); the address's owner hears about it instead.
+            warn_owner(request, db_session, value(form.email), "create an account")
+            await db_session.commit()
+            return Redirect("/accounts/confirm-email/", status_code=302)
         user = await services.create_user(
             db_session, username=value(form.username), email=value(form.email), password=value(form.password1)
         )
@@ -216,11 +235,17 @@ class AccountController(Controller):
         if data.get("action_add") is not None:
             form = await bind(AddEmailForm, request)
             valid = form.validate()
-            if valid and await services.email_taken(db_session, value(form.email)):
-                add_error(form, "email", "A user is already registered with this e-mail address.")
+            addresses = await self._addresses(db_session, me.id)
+            if valid and value(form.email).lower() in {a.email.lower() for a in addresses}:
+                add_error(form, "email", "This address is already one of yours.")
             if not valid or any(f.errors for f in form):
-                addresses = await self._addresses(db_session, me.id)
                 return page("email", status_code=HTTP_400_BAD_REQUEST, addresses=addresses, form=form)
+            if await services.email_taken(db_session, value(form.email), exclude_user_id=me.id):
+                # The same answer as for a free address (no enumeration); its owner is told instead.
+                warn_owner(request, db_session, value(form.email), "add it to another account")
+                await db_session.commit()
+                flash(request, f"Confirmation e-mail sent to {value(form.email)}.", category="info")
+                return Redirect("/accounts/email/")
             address = EmailAddress(user_id=user.id, email=value(form.email), verified=False, primary=False)
             db_session.add(address)
             await db_session.flush()
