@@ -336,7 +336,17 @@ class AccountController(Controller):
                 reset_url=settings.absolute_url(f"/accounts/password/reset/key/{key}/"),
                 site=settings.site_name,
             )
-        # The same answer whether or not the address belongs to an account.
+        elif "@" in value(form.email):
+            # The same work and the same answer for an address without an account (no timing or wording to tell
+            # them apart); the address's owner learns that no account uses it.
+            services.make_reset_key(settings, User(id=0, password="", last_login=None))
+            await queue_mail(
+                jobs,
+                "password_reset_unknown",
+                value(form.email),
+                site=settings.site_name,
+                signup_url=settings.absolute_url("/accounts/signup/"),
+            )
         return Redirect("/accounts/password/reset/done/")
 
     @get("/password/reset/done/", name="account_reset_password_done")
