@@ -24,6 +24,16 @@ async def test_an_untrusted_host_is_refused_everywhere(client: AsyncTestClient[L
     assert (await client.get(path, headers={"Host": "testserver.local:8443"})).status_code in {200, 404}
 
 
+@pytest.mark.parametrize(
+    "url", ["/search/?q=%00", "/api/v1/downloads/release/?name=a%00b", "/api/v2/pages/page/?path=%00", "/jobs/?q=%00"]
+)
+async def test_a_nul_in_the_query_string_is_a_400_not_a_500(client: AsyncTestClient[Litestar], url: str) -> None:
+    """PostgreSQL refuses NUL in text; Django answered these with a 500."""
+    response = await client.get(url)
+    assert response.status_code == 400
+    assert "NUL character" in response.text
+
+
 async def test_a_reset_request_naming_another_host_mails_nothing(
     client: AsyncTestClient[Litestar], app: Litestar, seeded_settings: Settings
 ) -> None:

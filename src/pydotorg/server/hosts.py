@@ -13,6 +13,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 REFUSAL = b"Bad Request: the Host header names a host this site does not serve."
+NUL_REFUSAL = b"Bad Request: the query string holds a NUL character (%00), which no page or filter accepts."
 
 
 def host_name(header: str) -> str:
@@ -44,16 +45,22 @@ class TrustedHosts:
                 if scope["type"] == ScopeType.WEBSOCKET:
                     await send({"type": "websocket.close", "code": 1008, "reason": "untrusted host"})
                     return
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 400,
-                        "headers": [
-                            (b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(REFUSAL)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": REFUSAL, "more_body": False})
+                await _bad_request(send, REFUSAL)
+                return
+            if scope["type"] == ScopeType.HTTP and b"%00" in scope["query_string"].lower().replace(b"\x00", b"%00"):
+                # PostgreSQL refuses NUL in text, so any handler passing a parameter to a query would fail with a
+                # 500 (Django's did); no python.org URL needs one.
+                await _bad_request(send, NUL_REFUSAL)
                 return
         await self.app(scope, receive, send)
+
+
+async def _bad_request(send: Send, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 400,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body, "more_body": False})

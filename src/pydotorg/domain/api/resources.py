@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Integer
+from sqlalchemy import Boolean, DateTime, Integer, String, cast, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.base import Base
@@ -99,6 +99,26 @@ TRUE_VALUES = {"true", "True", "1", "yes", "on"}
 FALSE_VALUES = {"false", "False", "0", "no", "off"}
 
 
+PATTERN_LOOKUPS = frozenset({"contains", "icontains", "startswith", "istartswith"})
+
+
+def refuse_nul(name: str, value: str) -> None:
+    """PostgreSQL cannot store or compare a NUL character (Django answered a 500): DRF's message, as a 400."""
+    if "\x00" in value:
+        raise InputError({name: "Null characters are not allowed."})
+
+
+def pattern_clause(column: Any, lookup: str, raw: str) -> Any:
+    """Django's pattern lookups: they compare text, so a number or a date column is cast and the value used as
+    given (``version__startswith=3`` matches every 3.x); ``%`` and ``_`` in the value match themselves."""
+    text = column if isinstance(column.type, String) else cast(column, String)
+    if lookup.startswith("i"):
+        text, raw = func.lower(text), raw.lower()
+    if lookup.endswith("contains"):
+        return text.contains(raw, autoescape=True)
+    return text.startswith(raw, autoescape=True)
+
+
 def coerce(resource: Resource, name: str, value: Any) -> Any:
     """A JSON (or query string) value converted to the column's type; raises ``InputError``."""
     kind = resource.kind(name)
@@ -138,6 +158,7 @@ def coerce(resource: Resource, name: str, value: Any) -> Any:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
     if not isinstance(value, str):
         raise InputError({name: "Not a valid string."})
+    refuse_nul(name, value)
     limit = getattr(column.type, "length", None)
     if limit and len(value) > limit:
         raise InputError({name: f"Ensure this field has no more than {limit} characters."})

@@ -24,7 +24,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import MODEL_PERM, authenticate_first, rate_identity, requires_v1_staff, v1_user
-from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+from pydotorg.domain.api.resources import (
+    PATTERN_LOOKUPS,
+    REGISTRY,
+    InputError,
+    Resource,
+    coerce,
+    pattern_clause,
+)
 from pydotorg.domain.api.schemas import responses_v1
 from pydotorg.lib.forms import is_number
 from pydotorg.web.ratelimit import rate_limit_per
@@ -83,14 +90,12 @@ def _clause(resource: Resource, field: str, lookup: str, raw: str) -> Any:
     if lookup == "range":
         low, _, high = raw.partition(",")
         return and_(column >= coerce(resource, field, low), column <= coerce(resource, field, high))
+    if lookup in PATTERN_LOOKUPS:
+        return pattern_clause(column, lookup, raw)
     value = coerce(resource, field, raw)
     operations: dict[str, Callable[[], Any]] = {
         "exact": lambda: column == value,
         "iexact": lambda: func.lower(column) == str(value).lower(),
-        "contains": lambda: column.contains(value, autoescape=True),
-        "icontains": lambda: func.lower(column).contains(str(value).lower(), autoescape=True),
-        "startswith": lambda: column.startswith(value, autoescape=True),
-        "istartswith": lambda: func.lower(column).startswith(str(value).lower(), autoescape=True),
         "gt": lambda: column > value,
         "gte": lambda: column >= value,
         "lt": lambda: column < value,

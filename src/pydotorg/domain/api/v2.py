@@ -15,12 +15,19 @@ import msgspec
 from litestar import MediaType, Request, Response, Router, delete, get, patch, post, put
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_400_BAD_REQUEST
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.domain.api import crud
 from pydotorg.domain.api.auth import MODEL_PERM, authenticate_first, rate_identity, requires_v2_staff, v2_user
-from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
+from pydotorg.domain.api.resources import (
+    PATTERN_LOOKUPS,
+    REGISTRY,
+    InputError,
+    Resource,
+    coerce,
+    pattern_clause,
+)
 from pydotorg.domain.api.schemas import responses_v2
 from pydotorg.lib.forms import is_number
 from pydotorg.web.ratelimit import rate_limit_per
@@ -80,16 +87,14 @@ def filters(resource: Resource, params: Any) -> list[Any]:
             clauses.append(resource.column(relation.column) == int(raw))
             continue
         column = resource.column(field)
+        if lookup in PATTERN_LOOKUPS:
+            clauses.append(pattern_clause(column, lookup, str(raw)))
+            continue
         try:
             value = coerce(resource, field, raw)
         except InputError as exc:
             raise InputError({key: next(iter(exc.errors.values()))}) from None
-        if lookup == "exact":
-            clauses.append(column == value)
-        elif lookup == "icontains":
-            clauses.append(func.lower(column).contains(str(value).lower(), autoescape=True))
-        elif lookup == "contains":
-            clauses.append(column.contains(value, autoescape=True))
+        clauses.append(column == value)
     return clauses
 
 
