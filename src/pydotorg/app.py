@@ -9,7 +9,7 @@ from pathlib import Path
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException, NotFoundException
 from litestar.logging import LoggingConfig
@@ -17,7 +17,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins import PluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar_granian import GranianPlugin
 from sqlalchemy.exc import DBAPIError
@@ -43,7 +42,7 @@ from pydotorg.server.routes import build_routers
 from pydotorg.server.sections import home_parts
 from pydotorg.server.security import csrf_middleware, security_headers, unguarded_write_routes
 from pydotorg.server.site_content import site_content_loader
-from pydotorg.server.static_files import StaticManifest, build_static_handler
+from pydotorg.server.static_files import StaticManifest, build_static_handler, media_router
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
 from pydotorg.web.cache import build_response_cache_config, clear_response_cache
@@ -93,14 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def stop_jobs(app: Litestar) -> None:
         await jobs.drain()
 
-    settings.media_path.mkdir(parents=True, exist_ok=True)
-    media = create_static_files_router(
-        path=settings.media_url.rstrip("/"),
-        directories=[settings.media_path],
-        include_in_schema=False,
-        opt={"append_slash": False},
-        cache_control=CacheControlHeader(max_age=86400, public=True),
-    )
+    media = media_router(settings)
     app = Litestar(
         route_handlers=[*build_routers(), build_static_handler(manifest), media],
         plugins=plugins,

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     media_root: Path | None = None
     media_url: str = "/media/"
+    #: where uploads are stored: empty for the local media root, or an fsspec URL (``s3://bucket/media``)
+    media_storage: str = ""
 
     #: Outgoing mail: ``file`` writes .eml files under ``var/mail`` (embedded default), ``smtp`` sends them
     #: (the default in production). Mail is always sent from a background job.

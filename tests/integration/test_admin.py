@@ -3,11 +3,13 @@ validation, the change log, uploads, the membership CSV export — against SQLit
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from PIL import Image
 from sqlalchemy import delete, insert, select
 
 from pydotorg.db.models import AdminLogEntry, Box, Group, Membership, Page, PageImage, Permission, User
@@ -18,10 +20,14 @@ from tests.conftest import csrf_token, delete_user, log_in, make_user
 
 pytestmark = pytest.mark.usefixtures("backend")
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (24, 24), (55, 118, 171, 255)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
@@ -263,6 +269,7 @@ async def test_page_image_upload(
     served = await client.get(f"/media/{stored}")
     assert served.status_code == 200 and served.content == PNG
     (seeded_settings.media_path / stored).unlink()
+    (seeded_settings.media_path / stored.replace(".png", ".thumb.png")).unlink()
 
 
 async def test_membership_csv_export(client: AsyncTestClient[Litestar], app: Litestar, superuser: str) -> None:

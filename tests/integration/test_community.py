@@ -44,7 +44,7 @@ async def test_public_posts_are_listed_and_shown_private_ones_are_not(
         assert listing.headers["surrogate-key"] == "pydotorg-app community"
         page = await client.get(f"/community/{public.id}/")
         assert page.status_code == 200 and "alert(1)" not in page.text and "community</p>" in page.text
-        assert 'src="/media/community/photos/x.png"' in page.text and "https://example.org/event" in page.text
+        assert 'src="/media/community/photos/x.thumb.png"' in page.text and "https://example.org/event" in page.text
         assert "Watch the video" in page.text
         assert (await client.get(f"/community/{private.id}/")).status_code == 404
         assert (await client.get("/community/?page=999")).status_code == 404

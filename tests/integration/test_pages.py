@@ -326,5 +326,5 @@ async def test_uploaded_media_is_served_from_the_media_root(client: AsyncTestCli
     response = await client.get("/media/about/logo.txt")
     assert response.status_code == 200
     assert response.text == "uploaded"
-    assert "max-age=86400" in response.headers["cache-control"]
+    assert "immutable" in response.headers["cache-control"]
     assert (await client.get("/media/../pydotorg.sqlite3")).status_code == 404

@@ -4,18 +4,20 @@ publishing a featured story through the admin (the supernav box is regenerated).
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from PIL import Image
 from sqlalchemy import delete, select
 
 from pydotorg.db.models import Box, Story, StoryCategory
 from pydotorg.settings import Settings
 from tests.conftest import HONEYPOT, csrf_token, delete_user, log_in, make_user, post_form, wait_for_mail
 from tests.factories import unique
-from tests.integration.test_changes import admin_edit
+from tests.integration.test_changes import FormFields, admin_edit
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -170,6 +172,67 @@ async def test_publishing_a_featured_story_in_the_admin_regenerates_the_supernav
         assert story.pull_quote in quotes
         assert any(quote in box.content for quote in quotes), box.content
         assert (await client.get(f"/success-stories/{story.slug}/")).status_code == 200
+    finally:
+        await delete_user(app, name)
+        await _drop(app, story.id)
+
+
+def _image(size: tuple[int, int], fmt: str = "JPEG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "teal").save(out, fmt)
+    return out.getvalue()
+
+
+async def test_a_story_image_is_decoded_stored_thumbnailed_and_served_inert(
+    client: AsyncTestClient[Litestar], app: Litestar, seeded_settings: Settings
+) -> None:
+    story = await _story(app, published=True)
+    name = unique("story-image")
+    await make_user(app, name, is_staff=True, is_superuser=True)
+    url = f"/admin/successstories/story/{story.id}/change/"
+    try:
+        await log_in(client, name)
+
+        async def upload(filename: str, content: bytes) -> object:
+            parser = FormFields()
+            parser.feed((await client.get(url)).text)
+            return await client.post(
+                url,
+                data=parser.values,  # type: ignore[arg-type]
+                files={"image": (filename, content, "application/octet-stream")},
+                follow_redirects=False,
+            )
+
+        refused = {
+            "page.jpg": b"<html><script>alert(1)</script></html>",  # not an image at all
+            "photo.jpg": _image((20, 20), "PNG"),  # a PNG named .jpg
+            "logo.svg": b"<svg onload='alert(1)'/>",  # not an allowed type for stories
+            "cut.jpg": _image((400, 400))[:300],  # truncated
+        }
+        for filename, content in refused.items():
+            response = await upload(filename, content)
+            assert response.status_code == 400, filename  # type: ignore[attr-defined]
+            assert 'class="errorlist"' in response.text  # type: ignore[attr-defined]
+        async with app.state.db_config.get_session() as session:
+            assert (await session.get_one(Story, story.id)).image in (None, "")  # nothing half-saved
+
+        ok = await upload("team photo.jpg", _image((1600, 900)))
+        assert ok.status_code == 302, ok.text  # type: ignore[attr-defined]
+        async with app.state.db_config.get_session() as session:
+            stored = (await session.get_one(Story, story.id)).image
+        assert stored.startswith("successstories/") and stored.endswith(".jpg") and "team" not in stored
+        thumb = stored.removesuffix(".jpg") + ".thumb.jpg"
+        with Image.open(seeded_settings.media_path / thumb) as small:
+            assert small.size == (480, 270)
+        page = (await client.get(f"/success-stories/{story.slug}/")).text
+        assert f'src="/media/{thumb}"' in page and f'href="/media/{stored}"' in page
+        served = await client.get(f"/media/{thumb}")
+        assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+        assert "immutable" in served.headers["cache-control"]
+        assert "sandbox" in served.headers["content-security-policy"]
+        assert served.headers["x-content-type-options"] == "nosniff"
+        for path in (stored, thumb):
+            (seeded_settings.media_path / path).unlink()
     finally:
         await delete_user(app, name)
         await _drop(app, story.id)

@@ -23,7 +23,6 @@ import hashlib
 import html
 import json
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -42,6 +41,7 @@ from pydotorg.db.django import DjangoTable, Row, SkipRow
 from pydotorg.db.models import ImportRun
 from pydotorg.lib import markup
 from pydotorg.settings import Settings
+from pydotorg.web.media import MediaStorage
 
 BATCH = 500
 #: Django tables read but not copied, and why.
@@ -353,7 +353,7 @@ class DjangoImporter:
                 await self._import_table(source, mapping, reports[mapping.name])
             if not self.options.dry_run:
                 await self._move_sequences()
-                self._copy_media(report)
+                await self._copy_media(report)
         finally:
             await source.close()
         report.notes.append(
@@ -672,8 +672,9 @@ class DjangoImporter:
                         {"s": sequence},
                     )
 
-    def _copy_media(self, report: ImportReport) -> None:
-        """Copy each file a row names from ``--media-root`` into our media folder, checked by size."""
+    async def _copy_media(self, report: ImportReport) -> None:
+        """Copy each file a row names from ``--media-root`` into the media storage, checked by size; an image
+        gets the thumbnail our pages show."""
         asked = [(m, c) for m in self.mappings for c in m.media]
         if not asked:
             return
@@ -683,20 +684,24 @@ class DjangoImporter:
         if paths and self.options.media_root is None:
             report.media_missing.extend(f"{p} (no --media-root given)" for p in paths)
             return
+        storage = MediaStorage.from_settings(self.settings)
         for relative in paths:
             assert self.options.media_root is not None
             source = (self.options.media_root / relative).resolve()
-            target = (self.settings.media_path / relative).resolve()
             if not source.is_relative_to(self.options.media_root.resolve()) or not source.is_file():
                 report.media_missing.append(relative)
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.exists() or target.stat().st_size != source.stat().st_size:
-                shutil.copyfile(source, target)
-            if target.stat().st_size != source.stat().st_size:
+            content = source.read_bytes()
+            if not await storage.exists(relative) or len(await storage.read(relative)) != len(content):
+                await storage.write(relative, content)
+            if len(await storage.read(relative)) != len(content):
                 report.media_missing.append(f"{relative} (size differs after copying)")
-            else:
-                report.media_copied += 1
+                continue
+            report.media_copied += 1
+            try:
+                await storage.ensure_thumbnail(relative, content)
+            except (OSError, ValueError, SyntaxError):
+                report.notes.append(f"{relative}: not a readable image, no thumbnail made")
 
     async def _start_run(self, report: ImportReport) -> int:
         """Recorded before the first row is written: a target a run was interrupted in is still Django's copy."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from litestar import Request
@@ -13,6 +14,7 @@ from markupsafe import Markup
 from pydotorg.server.site_content import SiteContent
 from pydotorg.server.static_files import StaticManifest
 from pydotorg.settings import Settings
+from pydotorg.web.media import media_url, thumb_url
 from pydotorg.web.site_content import ensure_site_content
 
 EMPTY_CONTENT = SiteContent()
@@ -50,8 +52,9 @@ def configure_engine(settings: Settings, manifest: StaticManifest) -> Any:
         env = engine.engine
         env.globals.update(
             static=manifest.url,
-            # a stored upload's path (``community/photos/x.png``) as a URL under the media mount
-            media_url=lambda path: settings.media_url.rstrip("/") + "/" + str(path).lstrip("/"),
+            # a stored upload's path (``community/photos/x.png``) as a URL under the media mount, and its thumbnail
+            media_url=partial(media_url, settings),
+            thumb_url=partial(thumb_url, settings),
             SITE_NAME=settings.site_name,
             SITE_DESCRIPTION="The official home of the Python Programming Language",
             BLOG_URL="https://blog.python.org",

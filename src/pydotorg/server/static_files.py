@@ -10,11 +10,17 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from pathlib import Path
+from typing import Any
 
-from litestar import Response, get
+from litestar import Response, Router, get
+from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import File
+from litestar.static_files import create_static_files_router
+
+from pydotorg.settings import Settings
+from pydotorg.web.media import MediaStorage
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -61,3 +67,31 @@ def build_static_handler(manifest: StaticManifest) -> HTTPRouteHandler:
         )
 
     return serve_static
+
+
+#: uploads are served as inert files: an SVG (or anything a browser might sniff as HTML) runs no script here
+MEDIA_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def media_router(settings: Settings) -> Router:
+    """``/media/``: uploads from the media storage. Stored names are generated and never reused, so a year's
+    immutable caching is safe (python.org's CDN keeps them too)."""
+
+    async def inert(response: Response[Any]) -> Response[Any]:
+        response.headers.update(MEDIA_HEADERS)
+        return response
+
+    storage = MediaStorage.from_settings(settings)
+    return create_static_files_router(
+        path=settings.media_url.rstrip("/"),
+        directories=[storage.root],
+        file_system=storage.base,
+        resolve_symlinks=not settings.media_storage,
+        include_in_schema=False,
+        opt={"append_slash": False},
+        cache_control=CacheControlHeader(max_age=31536000, public=True, immutable=True),
+        after_request=inert,
+    )

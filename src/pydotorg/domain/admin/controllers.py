@@ -7,11 +7,8 @@ did what in the change log (``django_admin_log``) and fills creator / last-modif
 
 from __future__ import annotations
 
-import asyncio
 import math
-import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -43,6 +40,7 @@ from pydotorg.domain.users.guards import requires_staff
 from pydotorg.lib.forms import FormData, add_error, is_number
 from pydotorg.settings import Settings
 from pydotorg.web.forms import FORM
+from pydotorg.web.media import MediaStorage
 
 
 def _me(request: Request[Any, Any, Any]) -> CurrentUser:
@@ -124,19 +122,6 @@ def _editable(admin: ModelAdmin, user: CurrentUser) -> list[str]:
         for name in admin.fields
         if name not in admin.readonly_fields and (user.is_superuser or name not in admin.superuser_fields)
     ]
-
-
-async def _save_upload(settings: Settings, folder: str, upload: UploadFile, content: bytes) -> str:
-    suffix = Path(upload.filename).suffix.lower()
-    relative = f"{folder}/{uuid.uuid4().hex}{suffix}"
-    target = settings.media_path / relative
-
-    def write() -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-
-    await asyncio.to_thread(write)
-    return relative
 
 
 def _filtered(admin: ModelAdmin, query: Any, params: Any, search: str) -> tuple[Any, dict[str, str]]:
@@ -330,10 +315,10 @@ class AdminController(Controller):
 
     async def _check(
         self, admin: ModelAdmin, db_session: AsyncSession, obj: Any | None, *, form: Any, data: Any, editable: list[str]
-    ) -> dict[str, tuple[UploadFile, bytes]]:
+    ) -> dict[str, tuple[str, bytes]]:
         """Validate the form, the uploads, unique columns and the model's own rules; errors land on the form."""
         form.validate()
-        uploads: dict[str, tuple[UploadFile, bytes]] = {}
+        uploads: dict[str, tuple[str, bytes]] = {}
         for name, spec in admin.uploads.items():
             if name not in editable:
                 continue
@@ -341,11 +326,11 @@ class AdminController(Controller):
             if isinstance(upload, UploadFile) and upload.filename:
                 content = await upload.read()
                 try:
-                    check_upload(spec, upload.filename, len(content))
+                    extension = check_upload(spec, upload.filename, content)
                 except ValidationError as exc:
                     add_error(form, name, str(exc))
                 else:
-                    uploads[name] = (upload, content)
+                    uploads[name] = (extension, content)
             elif (obj is None or not getattr(obj, name)) and not admin.column(name).nullable:
                 add_error(form, name, "This field is required.")  # an optional file (a logo) may stay empty
         # unique columns: a field error instead of an IntegrityError
@@ -374,7 +359,7 @@ class AdminController(Controller):
         obj: Any | None,
         *,
         form: Any,
-        uploads: dict[str, tuple[UploadFile, bytes]],
+        uploads: dict[str, tuple[str, bytes]],
         editable: list[str],
     ) -> Response[Any]:
         me = _me(request)
@@ -418,7 +403,7 @@ class AdminController(Controller):
         target: Any,
         *,
         form: Any,
-        uploads: dict[str, tuple[UploadFile, bytes]],
+        uploads: dict[str, tuple[str, bytes]],
         editable: list[str],
     ) -> list[str]:
         """Copy the form onto ``target``; return the names of the fields that changed."""
@@ -437,8 +422,11 @@ class AdminController(Controller):
                 continue
             if name in admin.uploads:
                 if name in uploads:
-                    upload, content = uploads[name]
-                    setattr(target, name, await _save_upload(settings, admin.uploads[name].folder, upload, content))
+                    extension, content = uploads[name]
+                    stored = await MediaStorage.from_settings(settings).store(
+                        admin.uploads[name].folder, extension, content
+                    )
+                    setattr(target, name, stored)
                     changed.append(name)
                 continue
             value = form[name].data

@@ -33,9 +33,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from pydotorg.db.base import Base
+from pydotorg.lib.images import RASTER_FORMATS, ImageError, check_image
 from pydotorg.lib.markup import MarkupType
 
 ACTIONS = ("view", "add", "change", "delete")
+#: photographs and logos; SVG only where an upload asks for it (it is checked for scripts)
+IMAGE_EXTENSIONS = frozenset(RASTER_FORMATS)
 MARKUP_CHOICES = [(kind.value, kind.value) for kind in MarkupType if kind.value != "plain"]
 
 #: Hook run after a row is saved or deleted (e.g. invalidate the site content snapshot).
@@ -58,11 +61,20 @@ Action = Callable[[Any, AsyncSession, Sequence[Any]], Awaitable[Any]]
 
 @dataclass
 class Upload:
-    """A file column: stored under ``<media>/<folder>/`` with a generated name."""
+    """A file column: stored under ``<media>/<folder>/`` with a generated name. An ``image`` upload is decoded
+    before it is accepted (``lib.images``) and gets a thumbnail."""
 
     folder: str
     extensions: frozenset[str]
     max_bytes: int = 32 * 1024 * 1024
+    image: bool = False
+
+    def __post_init__(self) -> None:
+        self.extensions = frozenset(extension.lower().lstrip(".") for extension in self.extensions)
+
+
+def image_upload(folder: str, extensions: frozenset[str] = IMAGE_EXTENSIONS, max_mb: int = 10) -> Upload:
+    return Upload(folder, extensions, max_bytes=max_mb * 1024 * 1024, image=True)
 
 
 @dataclass
@@ -183,7 +195,7 @@ def _field_for(admin: ModelAdmin, name: str, fk_choices: dict[str, list[tuple[An
         return SelectMultipleField(label, coerce=int, choices=fk_choices.get(name, []), description=description)
     if name in admin.uploads:
         upload = admin.uploads[name]
-        allowed = ", ".join(sorted(upload.extensions))
+        allowed = ", ".join(f".{extension}" for extension in sorted(upload.extensions))
         return FileField(label, description=description or f"Allowed: {allowed}")
     column = admin.column(name)
     required = _required(column)
@@ -227,10 +239,17 @@ def build_form_class(
     return type(f"{admin.model.__name__}AdminForm", (Form,), attrs)
 
 
-def check_upload(upload: Upload, filename: str, size: int) -> None:
+def check_upload(upload: Upload, filename: str, content: bytes) -> str:
+    """The upload's extension once its type, size and (for images) decoded content are acceptable."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix not in upload.extensions:
-        allowed = ", ".join(sorted(upload.extensions))
+        allowed = ", ".join(f".{extension}" for extension in sorted(upload.extensions))
         raise ValidationError(f"Files of type '.{suffix}' are not allowed (allowed: {allowed}).")
-    if size > upload.max_bytes:
+    if len(content) > upload.max_bytes:
         raise ValidationError(f"The file is too large (at most {upload.max_bytes // (1024 * 1024)} MB).")
+    if upload.image:
+        try:
+            check_image(content, suffix)
+        except ImageError as exc:
+            raise ValidationError(str(exc)) from None
+    return suffix

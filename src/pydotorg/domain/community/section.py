@@ -8,14 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pydotorg.db.django import DjangoTable, Row, table_of
 from pydotorg.db.models import Link, Photo, Post, Video
 from pydotorg.db.models.community import MediaType, PostStatus
-from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
+from pydotorg.domain.admin.registry import ModelAdmin, Upload, image_upload, register
 from pydotorg.domain.community.controllers import CommunityController
 from pydotorg.lib.sitemap import SitemapEntry
 from pydotorg.web.changes import invalidates
 from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
-IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
 VIDEO_TYPES = frozenset({".mp4", ".webm", ".ogv"})
 
 register(
@@ -65,7 +64,7 @@ register(
         search_fields=["caption"],
         fields=["post_id", "image", "image_url", "caption", "click_through_url"],
         fk_select={"post_id": Post},
-        uploads={"image": Upload("community/photos", IMAGE_TYPES, max_bytes=10 * 1024 * 1024)},
+        uploads={"image": image_upload("community/photos")},
     )
 )
 register(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pydotorg.db.models.companies import Company
-from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
+from pydotorg.domain.admin.registry import IMAGE_EXTENSIONS, ModelAdmin, image_upload, register
 
 register(
     ModelAdmin(
@@ -16,7 +16,7 @@ register(
         search_fields=["name", "slug"],
         ordering="name",
         fields=["name", "slug", "about", "about_markup_type", "contact", "email", "url", "logo"],
-        uploads={"logo": Upload(folder="companies", extensions=frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"}))},
+        uploads={"logo": image_upload("companies", IMAGE_EXTENSIONS | {"svg"}, max_mb=2)},
         help_texts={"slug": "Left blank, it is made from the name."},
     )
 )

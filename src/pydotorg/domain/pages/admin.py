@@ -7,10 +7,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
-from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
+from pydotorg.domain.admin.registry import IMAGE_EXTENSIONS, ModelAdmin, Upload, image_upload, register
 from pydotorg.domain.pages.rules import page_errors
 
-IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp"})
 DOCUMENT_TYPES = frozenset({"pdf", "txt", "zip", "gz", "tgz", "bz2", "xz", "csv", "odt", "ods", "docx", "xlsx", "pptx"})
 
 
@@ -60,7 +59,7 @@ register(
         search_fields=["image"],
         fields=["page_id", "image"],
         fk_select={"page_id": Page},
-        uploads={"image": Upload("pages/images", IMAGE_TYPES, max_bytes=10 * 1024 * 1024)},
+        uploads={"image": image_upload("pages/images", IMAGE_EXTENSIONS | {"svg"})},
     )
 )
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from pydotorg.db.models import Company, Story, StoryCategory
-from pydotorg.domain.admin.registry import ModelAdmin, Upload, register
+from pydotorg.domain.admin.registry import ModelAdmin, image_upload, register
 from pydotorg.domain.successstories.services import story_saved
-
-IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
 
 register(
     ModelAdmin(
@@ -52,7 +50,7 @@ register(
             "submitted_by_id",
         ],
         fk_select={"category_id": StoryCategory, "company_id": Company},
-        uploads={"image": Upload("successstories", IMAGE_TYPES, max_bytes=10 * 1024 * 1024)},
+        uploads={"image": image_upload("successstories")},
         help_texts={
             "featured": "Use in the supernav and on the home page (published stories only).",
             "submitted_by_id": "The id of the submitting user (raw id).",
