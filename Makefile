@@ -26,10 +26,11 @@ run: install ## Migrate, seed and serve the site on http://127.0.0.1:8000 (embed
 	$(BIN)/pydotorg seed
 	$(BIN)/pydotorg run --host $(HOST) --port $(PORT)
 
-lint: install ## ruff on src/ and tests/, and the import-layer contracts (pyproject.toml)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+lint: install ## ruff, the import-layer contracts (pyproject.toml) and a vulnerability audit of requirements.lock
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/audit_deps.py
 
 typecheck: install ## mypy --strict on src/
 	$(BIN)/mypy
