@@ -22,6 +22,8 @@ from litestar_granian import GranianPlugin
 from sqlalchemy.exc import DBAPIError
 
 from pydotorg import __version__
+from pydotorg.domain.api.resources import REGISTRY
+from pydotorg.domain.api.schemas import document_api
 from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config, provide_viewer
 from pydotorg.lib.errors import DomainError
 from pydotorg.lib.jobs import InProcessQueue, JobQueue, SaqJobQueue
@@ -151,6 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers(settings)],
     )
     drop_worker_hooks(app)
+    document_api(app.routes, REGISTRY)  # request bodies and errors in the OpenAPI document
     app.asgi_handler = TrustedHosts(HeadAsGet(app.asgi_handler), settings.trusted_hosts)
     unguarded = unguarded_write_routes(app)
     if unguarded:
