@@ -12,7 +12,7 @@ import email.policy
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,47 @@ def seeded_settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> S
     settings = make_settings(var_dir, backend)
     if backend == "postgres":
         asyncio.run(_reset_postgres(settings.sqlalchemy_url))
+    migrate(settings)
+
+    async def load() -> None:
+        config = build_sqlalchemy_config(settings)
+        await seed(config.get_session)
+        await config.get_engine().dispose()
+
+    asyncio.run(load())
+    return settings
+
+
+async def _create_database(url: str) -> None:
+    name = make_url(url).database
+    assert SERVER_DATABASE_URL
+    engine = create_async_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        if not await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+
+
+@pytest.fixture
+def isolated_settings(backend: str, tmp_path: Path) -> Callable[..., Settings]:
+    """Settings for a database of the test's own, migrated and seeded (``<worker db>_isolated`` on PostgreSQL):
+    for tests whose writes change or delete seeded rows that the other tests of this worker must still find."""
+
+    def build(**overrides: object) -> Settings:
+        return _isolated(backend, tmp_path, overrides)
+
+    return build
+
+
+def _isolated(backend: str, tmp_path: Path, overrides: dict[str, object]) -> Settings:
+    if backend == "postgres":
+        assert TEST_DATABASE_URL
+        url = make_url(TEST_DATABASE_URL)
+        fuzz_url = url.set(database=f"{url.database}_isolated").render_as_string(hide_password=False)
+        asyncio.run(_create_database(fuzz_url))
+        asyncio.run(_reset_postgres(fuzz_url))
+        overrides["database_url"] = fuzz_url
+    settings = make_settings(tmp_path, backend, **overrides)
     migrate(settings)
 
     async def load() -> None:

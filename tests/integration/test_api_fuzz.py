@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,23 +21,15 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import make_url, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import select
 
 from pydotorg.app import create_app
 from pydotorg.db.models import ApiKey, Token, User
-from pydotorg.fixtures.seed import seed
-from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.settings import Settings
 from tests.conftest import (
-    SERVER_DATABASE_URL,
-    TEST_DATABASE_URL,
-    _reset_postgres,
     delete_user,
     grant,
-    make_settings,
     make_user,
-    migrate,
 )
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -62,42 +54,12 @@ async def _clean_up(app: Litestar) -> None:
     await app.state.db_config.get_engine().dispose()
 
 
-async def _create_database(url: str) -> None:
-    name = make_url(url).database
-    assert SERVER_DATABASE_URL
-    engine = create_async_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        if not await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-
-
 @pytest.fixture
-def fuzz_settings(backend: str, tmp_path: Path) -> Settings:
-    """A database of the fuzzer's own, migrated and seeded: its writes change and delete seeded rows, which the
-    other tests of this worker must still find."""
-    overrides: dict[str, object] = {
-        "allowed_hosts": ["testserver", "localhost"],  # schemathesis's ASGI client
-        "api_v1_rate_limit": 10**6,
-        "api_v2_rate_limit": 10**6,
-    }
-    if backend == "postgres":
-        assert TEST_DATABASE_URL
-        url = make_url(TEST_DATABASE_URL)
-        fuzz_url = url.set(database=f"{url.database}_fuzz").render_as_string(hide_password=False)
-        asyncio.run(_create_database(fuzz_url))
-        asyncio.run(_reset_postgres(fuzz_url))
-        overrides["database_url"] = fuzz_url
-    settings = make_settings(tmp_path, backend, **overrides)
-    migrate(settings)
-
-    async def load() -> None:
-        config = build_sqlalchemy_config(settings)
-        await seed(config.get_session)
-        await config.get_engine().dispose()
-
-    asyncio.run(load())
-    return settings
+def fuzz_settings(isolated_settings: Callable[..., Settings]) -> Settings:
+    # schemathesis's ASGI client names "testserver"; thousands of requests from one identity
+    return isolated_settings(
+        allowed_hosts=["testserver", "localhost"], api_v1_rate_limit=10**6, api_v2_rate_limit=10**6
+    )
 
 
 def test_api_operations_answer_as_documented(fuzz_settings: Settings) -> None:

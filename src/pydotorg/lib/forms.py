@@ -17,7 +17,24 @@ from wtforms import Form
 HONEYPOT_FIELD = "email_body_text"
 HONEYPOT_VALUE = "write your message"
 
-FormT = TypeVar("FormT", bound=Form)
+FormT = TypeVar("FormT", bound="SiteForm")
+
+
+NUL_MESSAGE = "Null characters are not allowed."
+
+
+class SiteForm(Form):
+    """Every form of the site: Django's ``ProhibitNullCharactersValidator`` on every field, since PostgreSQL cannot
+    store a NUL character (a value with one would otherwise fail at the database, a 500)."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list | tuple) else [field.data]
+            if any(isinstance(item, str) and "\x00" in item for item in values):
+                field.errors = [*field.errors, NUL_MESSAGE]
+                valid = False
+        return valid
 
 
 class FormData:

@@ -33,6 +33,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from pydotorg.db.base import Base
+from pydotorg.lib.forms import SiteForm
 from pydotorg.lib.images import RASTER_FORMATS, ImageError, check_image
 from pydotorg.lib.markup import MarkupType
 
@@ -236,7 +237,7 @@ def build_form_class(
     admin: ModelAdmin, fk_choices: dict[str, list[tuple[Any, str]]], *, editable: Sequence[str]
 ) -> type[Form]:
     attrs = {name: _field_for(admin, name, fk_choices) for name in editable}
-    return type(f"{admin.model.__name__}AdminForm", (Form,), attrs)
+    return type(f"{admin.model.__name__}AdminForm", (SiteForm,), attrs)
 
 
 def check_upload(upload: Upload, filename: str, content: bytes) -> str:

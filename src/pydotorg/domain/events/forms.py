@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, Form, StringField, TextAreaField, URLField
+from wtforms import DateField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from pydotorg.lib.forms import SiteForm
 
 EVENT_TYPES = "Conference, sprint, user group meeting, training, ..."
 
 
-class EventForm(Form):
+class EventForm(SiteForm):
     event_name = StringField("Event name", [DataRequired(), Length(max=200)])
     event_type = StringField(
         "Event type", [DataRequired(), Length(max=100)], description="Conference, sprint, user group, training…"

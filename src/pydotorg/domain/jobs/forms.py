@@ -7,7 +7,6 @@ from typing import Any
 from wtforms import (
     BooleanField,
     EmailField,
-    Form,
     HiddenField,
     SelectField,
     SelectMultipleField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from pydotorg.lib.forms import is_number
+from pydotorg.lib.forms import SiteForm, is_number
 
 MARKUP_HELP = "reStructuredText: *emphasis*, **strong**, `links <https://example.org/>`_, bullet lists with -."
 
@@ -35,7 +34,7 @@ def _http_url(_form: Any, field: Any) -> None:
         raise ValidationError("Enter a valid URL starting with http:// or https://.")
 
 
-class JobForm(Form):
+class JobForm(SiteForm):
     job_title = StringField("Job title", [DataRequired(), Length(max=100)])
     company_name = StringField("Company name", [DataRequired(), Length(max=100)])
     category = SelectField("Category", [DataRequired(message="Choose a category.")], coerce=int)
@@ -68,7 +67,7 @@ class JobForm(Form):
             raise ValidationError("Choose a category.")
 
 
-class ReviewCommentForm(Form):
+class ReviewCommentForm(SiteForm):
     job = HiddenField("Job", [DataRequired()])
     comment = TextAreaField("Comment", [Optional(), Length(max=10_000)], description=MARKUP_HELP)
     action = SelectField(

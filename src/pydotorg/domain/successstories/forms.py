@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import EmailField, Form, SelectField, StringField, TextAreaField, URLField
+from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from pydotorg.lib.forms import SiteForm
 
 
 def _http_url(_form: Any, field: Any) -> None:
@@ -13,7 +15,7 @@ def _http_url(_form: Any, field: Any) -> None:
         raise ValidationError("Enter a valid URL starting with http:// or https://.")
 
 
-class StoryForm(Form):
+class StoryForm(SiteForm):
     name = StringField("Story name", [DataRequired(), Length(max=200)])
     company_name = StringField("Company name", [DataRequired(), Length(max=500)])
     company_url = URLField("Company URL", [DataRequired(), Length(max=200), _http_url])

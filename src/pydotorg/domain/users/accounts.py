@@ -253,6 +253,8 @@ class AccountController(Controller):
             flash(request, f"Confirmation e-mail sent to {address.email}.", category="info")
             return Redirect("/accounts/email/")
         chosen = str(data.get("email", ""))
+        if "\x00" in chosen:
+            chosen = ""  # no address holds one (and PostgreSQL cannot compare it): as an unknown address
         query = select(EmailAddress).where(
             EmailAddress.user_id == me.id, func.lower(EmailAddress.email) == chosen.lower()
         )

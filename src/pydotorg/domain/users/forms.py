@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp, ValidationError
 
 from pydotorg.db.models.users import EmailPrivacy, SearchVisibility
+from pydotorg.lib.forms import SiteForm
 
 #: Django's ASCIIUsernameValidator: letters, digits and @/./+/-/_ only.
 USERNAME_PATTERN = r"^[A-Za-z0-9@.+_-]+$"
@@ -40,7 +41,7 @@ def _email_field(label: str = "E-mail") -> EmailField:
     return EmailField(label, validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)])
 
 
-class SignupForm(Form):
+class SignupForm(SiteForm):
     email = _email_field()
     username = _username_field()
     password1 = PasswordField("Password", validators=[DataRequired(), Length(max=4096)])
@@ -50,13 +51,13 @@ class SignupForm(Form):
     )
 
 
-class LoginForm(Form):
+class LoginForm(SiteForm):
     login = StringField("Username or e-mail", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=4096)])
     next = HiddenField()
 
 
-class PasswordChangeForm(Form):
+class PasswordChangeForm(SiteForm):
     oldpassword = PasswordField("Current password", validators=[DataRequired(), Length(max=4096)])
     password1 = PasswordField("New password", validators=[DataRequired(), Length(max=4096)])
     password2 = PasswordField(
@@ -65,11 +66,11 @@ class PasswordChangeForm(Form):
     )
 
 
-class PasswordResetForm(Form):
+class PasswordResetForm(SiteForm):
     email = _email_field()
 
 
-class SetPasswordForm(Form):
+class SetPasswordForm(SiteForm):
     password1 = PasswordField("New password", validators=[DataRequired(), Length(max=4096)])
     password2 = PasswordField(
         "New password (again)",
@@ -77,7 +78,7 @@ class SetPasswordForm(Form):
     )
 
 
-class AddEmailForm(Form):
+class AddEmailForm(SiteForm):
     email = _email_field("Add an e-mail address")
 
 
@@ -86,7 +87,7 @@ def _text(value: str | None) -> str:
     return value or ""
 
 
-class UserProfileForm(Form):
+class UserProfileForm(SiteForm):
     username = _username_field()
     first_name = StringField("First name", validators=[Length(max=150)], filters=[_text])
     last_name = StringField("Last name", validators=[Length(max=150)], filters=[_text])
@@ -119,7 +120,7 @@ def _must_be_yes(_form: Form, field: Any) -> None:
         raise ValidationError("Agreeing to the code of conduct is required.")
 
 
-class MembershipEditForm(Form):
+class MembershipEditForm(SiteForm):
     legal_name = StringField("Legal name", validators=[DataRequired(), Length(max=100)])
     preferred_name = StringField("Preferred name", validators=[DataRequired(), Length(max=100)])
     email_address = _email_field("E-mail address")
@@ -137,5 +138,5 @@ class MembershipForm(MembershipEditForm):
     )
 
 
-class AffirmVoteForm(Form):
+class AffirmVoteForm(SiteForm):
     affirm = BooleanField("I affirm that I intend to vote in PSF elections", validators=[DataRequired()])
