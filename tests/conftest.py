@@ -12,7 +12,7 @@ import email.policy
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -179,8 +179,10 @@ def _isolated(backend: str, tmp_path: Path, overrides: dict[str, object]) -> Set
     return settings
 
 
-@pytest.fixture
-def app(seeded_settings: Settings) -> Iterator[Litestar]:
+@pytest.fixture(scope="session")
+def app(seeded_settings: Settings) -> Litestar:
+    """One app per backend for the whole session (building it is the costliest step of a test); each test's
+    client runs its lifespan. A test that needs other settings builds its own from ``seeded_settings``."""
     return create_app(seeded_settings)
 
 
