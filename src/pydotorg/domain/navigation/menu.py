@@ -65,6 +65,31 @@ class MenuTree:
         root = self.find("python-meta")
         return [n for n in root.children if n.alias != "python-footer"] if root else []
 
+    def section(self, path: str) -> MenuNode | None:
+        """The main-menu section a path belongs to: the item whose own or whose children's URL is the longest
+        prefix of the path (``/about/apps/`` -> About, ``/blogs/`` -> News)."""
+        best: tuple[int, MenuNode] | None = None
+        for item in self.main:
+            for url in (item.url, *(child.url for child in item.children)):
+                if url.startswith("/") and url != "/" and path.startswith(url) and (best is None or len(url) > best[0]):
+                    best = (len(url), item)
+        return best[1] if best else None
+
+    def meta_section(self, path: str) -> str:
+        """The top bar's item for a path: PSF, Jobs or Community pages, Python for the rest."""
+        for prefix, alias in (("/psf", "psf-meta"), ("/jobs/", "jobs-meta"), ("/community/", "shop-meta")):
+            if path.startswith(prefix):
+                return alias
+        return "python-meta"
+
+    def sidebar(self, path: str) -> tuple[str, str, list[MenuNode]] | None:
+        """A CMS page's section menu: (title, URL, links); PSF pages get the PSF's own menu."""
+        if path.startswith("/psf"):
+            psf = self.find("psf-meta")
+            return ("The PSF", "/psf/", psf.children) if psf and psf.children else None
+        section = self.section(path)
+        return (section.title, section.url, section.children) if section and section.children else None
+
     @property
     def footer(self) -> list[MenuNode]:
         root = self.find("python-meta")
