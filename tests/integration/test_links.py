@@ -54,3 +54,38 @@ async def test_every_internal_link_from_the_home_page_answers(client: AsyncTestC
             queue.append((link, path))
     assert len(seen) > 100, len(seen)
     assert not broken, broken
+
+
+@pytest.mark.parametrize(
+    ("path", "main_item", "top_item"),
+    [
+        ("/downloads/", "Downloads", "python-meta"),
+        ("/downloads/release/python-3150/", "Downloads", "python-meta"),
+        ("/events/", "Events", "python-meta"),
+        ("/about/apps/", "About", "python-meta"),
+        ("/jobs/", None, "jobs-meta"),
+        ("/psf/membership/", None, "psf-meta"),
+    ],
+)
+async def test_the_current_section_is_highlighted(
+    client: AsyncTestClient[Litestar], path: str, main_item: str | None, top_item: str
+) -> None:
+    html = (await client.get(path)).text
+    assert re.findall(r'<li class="meta-([a-z-]+) meta-active">', html) == [top_item]
+    selected = re.findall(r'class="tier-1[^"]* selected">\s*<a href="[^"]+" title="[^"]*" aria-haspopup="true" '
+                          r'aria-current="true">([^<]+)</a>', html)  # fmt: skip
+    assert selected == ([main_item] if main_item else [])
+
+
+async def test_cms_pages_have_a_breadcrumb_and_their_sections_menu(client: AsyncTestClient[Litestar]) -> None:
+    html = (await client.get("/psf/membership/")).text
+    assert re.search(r'<nav class="breadcrumbs"[^>]*><ol>\s*<li><a href="/">Home</a></li>\s*'
+                     r'<li><a href="/psf/">The PSF</a></li>', html)  # fmt: skip
+    sidebar = html[html.index('<aside class="section-sidebar"') :]
+    assert '<li class="selected"><a href="/psf/membership/" aria-current="page">' in sidebar
+
+
+async def test_the_job_board_has_its_menu_and_count(client: AsyncTestClient[Litestar]) -> None:
+    html = (await client.get("/jobs/types/")).text
+    assert '<li class="selected"><a href="/jobs/types/" aria-current="page">Types</a></li>' in html
+    assert re.search(r'<p class="jobs-banner"><strong>\d+</strong> jobs? on the Python Job Board</p>', html)
