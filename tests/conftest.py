@@ -91,6 +91,18 @@ def make_settings(var_dir: Path, backend: str, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def migrate_and_seed(settings: Settings) -> None:
+    """A database as ``make run`` leaves it: the migrations, then the demo content."""
+    migrate(settings)
+
+    async def load() -> None:
+        config = build_sqlalchemy_config(settings)
+        await seed(config.get_session)
+        await config.get_engine().dispose()
+
+    asyncio.run(load())
+
+
 def migrate(settings: Settings) -> None:
     """Build the schema the way operators do: by running the Alembic migrations."""
     config = build_sqlalchemy_config(settings)
@@ -98,10 +110,11 @@ def migrate(settings: Settings) -> None:
     asyncio.run(config.get_engine().dispose())
 
 
-async def _create_worker_database() -> None:
-    """Create this worker's database next to ``TEST_DATABASE_URL``'s when it does not exist yet."""
-    assert SERVER_DATABASE_URL and TEST_DATABASE_URL
-    name = make_url(TEST_DATABASE_URL).database
+async def _create_database(url: str) -> None:
+    """Create ``url``'s database on ``TEST_DATABASE_URL``'s server when it does not exist yet (a worker's own, or
+    an isolated test's)."""
+    assert SERVER_DATABASE_URL
+    name = make_url(url).database
     engine = create_async_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
     async with engine.connect() as conn:
         exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
@@ -116,7 +129,7 @@ def backend(request: pytest.FixtureRequest) -> str:
         if not TEST_DATABASE_URL:
             pytest.skip("TEST_DATABASE_URL is not set (CI sets it; see the README's Tests section)")
         if TEST_DATABASE_URL != SERVER_DATABASE_URL:
-            asyncio.run(_create_worker_database())
+            asyncio.run(_create_database(TEST_DATABASE_URL))
     return str(request.param)
 
 
@@ -127,25 +140,8 @@ def seeded_settings(backend: str, tmp_path_factory: pytest.TempPathFactory) -> S
     settings = make_settings(var_dir, backend)
     if backend == "postgres":
         asyncio.run(_reset_postgres(settings.sqlalchemy_url))
-    migrate(settings)
-
-    async def load() -> None:
-        config = build_sqlalchemy_config(settings)
-        await seed(config.get_session)
-        await config.get_engine().dispose()
-
-    asyncio.run(load())
+    migrate_and_seed(settings)
     return settings
-
-
-async def _create_database(url: str) -> None:
-    name = make_url(url).database
-    assert SERVER_DATABASE_URL
-    engine = create_async_engine(SERVER_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        if not await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
 
 
 @pytest.fixture
@@ -163,19 +159,12 @@ def _isolated(backend: str, tmp_path: Path, overrides: dict[str, object]) -> Set
     if backend == "postgres":
         assert TEST_DATABASE_URL
         url = make_url(TEST_DATABASE_URL)
-        fuzz_url = url.set(database=f"{url.database}_isolated").render_as_string(hide_password=False)
-        asyncio.run(_create_database(fuzz_url))
-        asyncio.run(_reset_postgres(fuzz_url))
-        overrides["database_url"] = fuzz_url
+        isolated_url = url.set(database=f"{url.database}_isolated").render_as_string(hide_password=False)
+        asyncio.run(_create_database(isolated_url))
+        asyncio.run(_reset_postgres(isolated_url))
+        overrides["database_url"] = isolated_url
     settings = make_settings(tmp_path, backend, **overrides)
-    migrate(settings)
-
-    async def load() -> None:
-        config = build_sqlalchemy_config(settings)
-        await seed(config.get_session)
-        await config.get_engine().dispose()
-
-    asyncio.run(load())
+    migrate_and_seed(settings)
     return settings
 
 

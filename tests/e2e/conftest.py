@@ -41,6 +41,27 @@ class LiveSite:
     staff_password: str
 
 
+MAKE_USER = """
+import asyncio, sys
+from pydotorg.app import create_app
+from pydotorg.domain.users.services import create_user
+
+async def main(username, email, password):
+    app = create_app()
+    async with app.state.db_config.get_session() as session:
+        await create_user(session, username=username, email=email, password=password, verified=True)
+        await session.commit()
+    await app.state.db_config.get_engine().dispose()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+
+
+def make_site_user(site: LiveSite, username: str, email: str, password: str) -> None:
+    """A verified user in the live site's database, made by the project's own service in a separate process."""
+    subprocess.run([sys.executable, "-c", MAKE_USER, username, email, password], env=site.env, check=True, timeout=60)
+
+
 @pytest.fixture(scope="session")
 def live_server(live_site: LiveSite) -> str:
     return live_site.base

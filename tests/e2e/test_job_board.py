@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import subprocess
-import sys
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -16,26 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LiveSite
+from tests.e2e.conftest import LiveSite, make_site_user
 from tests.e2e.test_accounts import _login, _watch
 
 pytestmark = pytest.mark.e2e
 
-MAKE_USER = """
-import asyncio
-from pydotorg.app import create_app
-from pydotorg.domain.users.services import create_user
-
-async def main():
-    app = create_app()
-    async with app.state.db_config.get_session() as session:
-        await create_user(session, username="recruiter", email="recruiter@example.org",
-                          password="hiring pythonistas 2027", verified=True)
-        await session.commit()
-    await app.state.db_config.get_engine().dispose()
-
-asyncio.run(main())
-"""
 JOB_EMAIL = "talent@snakes.example"
 
 
@@ -53,7 +36,7 @@ def _mails(var_dir: Path, address: str, subject: str, wait: float = 10.0) -> ema
 
 def test_submit_review_comment_approve_publish(live_site: LiveSite, browser: Any) -> None:
     base = live_site.base
-    subprocess.run([sys.executable, "-c", MAKE_USER], env=live_site.env, check=True, timeout=60)
+    make_site_user(live_site, "recruiter", "recruiter@example.org", "hiring pythonistas 2027")
 
     # the submitter posts a job: draft -> preview -> submit for review
     submitter = browser.new_context().new_page()

@@ -4,38 +4,21 @@ demo content, is photographed with every part python.org shows there."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, LiveSite
+from tests.e2e.conftest import ARTIFACTS, LiveSite, make_site_user
 from tests.e2e.test_accounts import _login, _watch
 
 pytestmark = pytest.mark.e2e
 
-MAKE_USER = """
-import asyncio
-from pydotorg.app import create_app
-from pydotorg.domain.users.services import create_user
-
-async def main():
-    app = create_app()
-    async with app.state.db_config.get_session() as session:
-        await create_user(session, username="storyteller", email="storyteller@example.org",
-                          password="pythonic stories 2027", verified=True)
-        await session.commit()
-    await app.state.db_config.get_engine().dispose()
-
-asyncio.run(main())
-"""
 STORY = "Zebrafish genomics pipelines"
 
 
 def test_submit_publish_list_and_search_a_story(live_site: LiveSite, browser: Any) -> None:
     base = live_site.base
-    subprocess.run([sys.executable, "-c", MAKE_USER], env=live_site.env, check=True, timeout=60)
+    make_site_user(live_site, "storyteller", "storyteller@example.org", "pythonic stories 2027")
 
     member = browser.new_context().new_page()
     problems = _watch(member)
