@@ -20,7 +20,7 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 #: page -> (path, selectors that must be present, the main-menu item or top-bar item that must be highlighted)
 PAGES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "home": ("/", (".code-samples-nav a", ".blog-widget li a", ".event-widget li a"), ".meta-python-meta.meta-active"),
-    "downloads": ("/downloads/", (".download-os-buttons a.button", "table.active-releases a"), "Downloads"),
+    "downloads": ("/downloads/", (".download-os-buttons a.button", "table.active-releases a", ".release-list-header", ".release-list-scroll li", ".download-history"), "Downloads"),
     "release": ("/downloads/release/python-3150/", (".release-download-buttons a.button", "table.release-files"), "Downloads"),
     "events": ("/events/", (".event-item .event-date time", ".event-location a", ".events-sidebar h2"), "Events"),
     "jobs": ("/jobs/", (".jobs-submenu a", ".jobs-banner"), ".meta-jobs-meta.meta-active"),
