@@ -11,12 +11,13 @@ import hashlib
 import mimetypes
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Response, Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import NotFoundException
 from litestar.handlers import HTTPRouteHandler
-from litestar.response import File
+from litestar.response import File, Redirect
 from litestar.static_files import create_static_files_router
 
 from pydotorg.settings import Settings
@@ -95,3 +96,21 @@ def media_router(settings: Settings) -> Router:
         cache_control=CacheControlHeader(max_age=31536000, public=True, immutable=True),
         after_request=inert,
     )
+
+
+def legacy_media_redirect(settings: Settings) -> HTTPRouteHandler:
+    """Django's ``/m/<path>/`` (``MediaMigrationView``): a permanent redirect to the file in today's media storage.
+    ``.`` and ``..`` segments are dropped and the query string is not carried, as Django did; the target is built
+    from the configured media URL (absolute from ``site_url`` when the media URL is a path), never from the Host."""
+    base = settings.media_url.rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        base = settings.site_url.rstrip("/") + "/" + base.lstrip("/")
+
+    @get("/m/{url:path}", name="media_migration", include_in_schema=False, opt={"append_slash": False})
+    async def redirect(url: str) -> Redirect:
+        segments = [part for part in url.split("/") if part not in ("", ".", "..")]
+        if not segments:
+            raise NotFoundException("No such media file.")
+        return Redirect(f"{base}/{quote('/'.join(segments))}", status_code=301)
+
+    return redirect

@@ -214,3 +214,17 @@ class DownloadsController(Controller):
             prereleases=[(r, grouped[r.id]) for r in ordered if r.pre_release],
             prefix=_prefix(request),
         )
+
+
+class ReleaseEditButtonController(Controller):
+    """Django's ``/release-edit-button/<pk>`` (``downloads.ReleaseEditButton``), kept for pages and scripts that still
+    fetch it: the same staff-only fragment as ``/downloads/release/<slug>/edit-button``, by the release's id."""
+
+    include_in_schema = False
+
+    @get("/release-edit-button/{pk:int}", name="release_edit_button", opt=NO_SLASH)
+    async def by_id(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Response[str]:
+        body = ""
+        if viewer_is_staff(request) and await db_session.get(Release, pk) is not None:
+            body = f'<a class="button" href="/admin/downloads/release/{pk}/change/">Edit this release</a>'
+        return Response(body, media_type=MediaType.HTML, headers=PRIVATE)

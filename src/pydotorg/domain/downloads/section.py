@@ -4,7 +4,7 @@ from sqlalchemy import Connection
 
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile
 from pydotorg.domain.downloads import admin, api, jobs  # noqa: F401  (register the admin, API resources and jobs)
-from pydotorg.domain.downloads.controllers import DownloadsController
+from pydotorg.domain.downloads.controllers import DownloadsController, ReleaseEditButtonController
 from pydotorg.domain.downloads.django import DJANGO_TABLES
 from pydotorg.domain.downloads.docs import DocsController
 from pydotorg.domain.downloads.sitemap import downloads_sitemap
@@ -16,7 +16,7 @@ SECTION = Section(
     sitemaps={"downloads": downloads_sitemap},
     django_tables=DJANGO_TABLES,
     name="downloads",
-    pages=[DocsController],
+    pages=[DocsController, ReleaseEditButtonController],
     mounts=[("/downloads", [DownloadsController]), ("/getit", [DownloadsController])],
 )
 

@@ -18,7 +18,7 @@ from pydotorg.db.models.jobs import Job, JobCategory, JobStatus, JobType
 from pydotorg.domain.jobs import services
 from pydotorg.domain.jobs.forms import JobForm, ReviewCommentForm
 from pydotorg.domain.users.auth import CurrentUser, current_user, safe_next
-from pydotorg.domain.users.guards import requires_login
+from pydotorg.domain.users.guards import post_only, requires_login
 from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.lib.forms import bind, is_number, value
 from pydotorg.lib.pagination import paginate_query
@@ -319,6 +319,15 @@ class JobsController(Controller):
                 raise services.WrongStateError(f"This job is {job.status} and can no longer be previewed or submitted.")
             raise NotFoundException("No such job.")
         return job
+
+    @get("/{pk:int}/remove/", name="jobs:job_remove_get", guards=[requires_login])
+    async def remove_get(self, pk: int) -> Response[str]:
+        """Django's ``login_required`` view: anonymous visitors are sent to sign in; removing is a POST here."""
+        raise post_only()
+
+    @get("/create-review-comment/", name="jobs:job_review_comment_get", guards=[requires_login])
+    async def comment_get(self) -> Response[str]:
+        raise post_only()
 
     @post("/{pk:int}/remove/", name="jobs:job_remove", guards=[requires_login], status_code=200)
     async def remove(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Response[Any]:

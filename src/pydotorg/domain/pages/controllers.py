@@ -116,9 +116,10 @@ class TextController(Controller):
     async def humans(self) -> Template:
         return Template(template_name="humans.txt", media_type=MediaType.TEXT)
 
-    @get(["/_health", "/_health/{rest:path}"], name="health", opt=NO_SLASH, cache_control=None)
+    @get(["/_health", "/_health/{rest:path}", "/_healthcheck"], name="health", opt=NO_SLASH, cache_control=None)
     async def health(self) -> Response[str]:
-        # Django's pattern is ``^_health/?`` without ``$``: every path that starts with it answers OK.
+        # Django's pattern is ``^_health/?`` without ``$``: every path that starts with it answers OK. Existing
+        # monitors also call ``/_healthcheck``, which the Django deployment answered the same way.
         return Response("OK", media_type=MediaType.HTML, headers={"Cache-Control": "no-cache"})
 
     @get("/funding.json", name="funding_json", opt=NO_SLASH, sync_to_thread=True)

@@ -172,7 +172,11 @@ class AccountController(Controller):
         return signed_in
 
     @get("/logout/", name="account_logout")
-    async def logout_form(self) -> Template:
+    async def logout_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        # allauth's LogoutView: nobody to sign out goes straight to the logout redirect URL (``/``); a signed-in
+        # visitor gets the confirmation form (signing out stays a POST, never a GET)
+        if current_user(request) is None:
+            return Redirect("/")
         return page("logout")
 
     @post("/logout/", name="account_logout_post", opt=public_write("ends the caller's own session, if any"))

@@ -18,7 +18,7 @@ from pydotorg.db.models.users import Membership, MembershipType, User
 from pydotorg.domain.users import services
 from pydotorg.domain.users.auth import CurrentUser, current_user, logout
 from pydotorg.domain.users.forms import AffirmVoteForm, MembershipEditForm, MembershipForm, UserProfileForm
-from pydotorg.domain.users.guards import requires_login
+from pydotorg.domain.users.guards import post_only, requires_login
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE
@@ -137,6 +137,11 @@ class UserController(Controller):
         form.populate_obj(membership)
         await db_session.commit()
         return Redirect("/users/membership/thanks/")
+
+    @get("/membership/delete/{username:str}/", name="users:user_membership_delete_get", guards=[requires_login])
+    async def membership_delete_get(self, username: str) -> Response[str]:
+        """Django answers only POST and DELETE here, behind ``login_required``: anonymous visitors sign in first."""
+        raise post_only("POST", "DELETE")
 
     @post(
         ["/membership/delete/{username:str}/"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import MethodNotAllowedException, NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
@@ -75,3 +75,11 @@ def requires_permission(perm: str, *, staff_allowed: bool = False) -> Guard:
 
     guard.__name__ = f"requires_permission({perm})"
     return guard
+
+
+def post_only(*methods: str) -> MethodNotAllowedException:
+    """What a signed-in GET on a POST-only address gets: 405 with ``Allow``. Django's views there are behind
+    ``login_required``, so an anonymous GET is sent to the login form first — give those GET handlers
+    ``guards=[requires_login]`` and raise this in the body."""
+    allowed = ", ".join(methods or ("POST",))
+    return MethodNotAllowedException(f"This address only accepts {allowed}.", headers={"Allow": allowed})
