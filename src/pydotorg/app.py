@@ -44,7 +44,13 @@ from pydotorg.server.routes import build_routers
 from pydotorg.server.sections import home_parts
 from pydotorg.server.security import csrf_middleware, security_headers, unguarded_write_routes
 from pydotorg.server.site_content import site_content_loader
-from pydotorg.server.static_files import StaticManifest, build_static_handler, legacy_media_redirect, media_router
+from pydotorg.server.static_files import (
+    StaticManifest,
+    build_favicon_handler,
+    build_static_handler,
+    legacy_media_redirect,
+    media_router,
+)
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
 from pydotorg.web.cache import build_response_cache_config, clear_response_cache
@@ -96,7 +102,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     media = media_router(settings)
     app = Litestar(
-        route_handlers=[*build_routers(), build_static_handler(manifest), media, legacy_media_redirect(settings)],
+        route_handlers=[
+            *build_routers(),
+            build_static_handler(manifest),
+            build_favicon_handler(manifest),
+            media,
+            legacy_media_redirect(settings),
+        ],
         plugins=plugins,
         state=state,
         stores=stores,

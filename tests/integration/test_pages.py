@@ -88,9 +88,10 @@ async def test_health_answers_ok_under_its_prefix(client: AsyncTestClient[Litest
 
 
 async def test_health_route_is_anchored(client: AsyncTestClient[Litestar]) -> None:
-    # Django's unanchored ``^_health/?`` also answered "/_healthcheck" (inventory §7.4); ours does not.
-    response = await client.get("/_healthcheck/")
-    assert response.status_code == 404
+    # Django's unanchored ``^_health/?`` answered any path starting with "_health" (inventory §7.4); ours answers
+    # "/_health", "/_health/..." and, for the monitors written against Django, "/_healthcheck" (issue 15), no more.
+    for path in ("/_healthz", "/_health-check", "/_healthcheck/extra"):
+        assert (await client.get(path)).status_code == 404, path
 
 
 async def test_funding_json(client: AsyncTestClient[Litestar]) -> None:

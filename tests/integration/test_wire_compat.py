@@ -84,3 +84,94 @@ async def test_logout_get_redirects_home_when_nobody_is_signed_in(
     finally:
         client.cookies.clear()
         await delete_user(app, "wire-logout")
+
+
+async def test_admin_login_under_the_admin(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    # Django's AdminSite.admin_view sends anonymous visitors to reverse("admin:login") with next=<full path>
+    response = await client.get("/admin/pages/page/?q=about", follow_redirects=False)
+    # QueryDict.urlencode(safe="/"): the slashes stay, the query's "?" and "=" are escaped
+    assert response.status_code == 302
+    assert response.headers["location"] == "/admin/login/?next=/admin/pages/page/%3Fq%3Dabout"
+    form = await client.get("/admin/login/?next=/admin/pages/page/")
+    assert form.status_code == 200
+    assert 'action="/accounts/login/"' in form.text and 'value="/admin/pages/page/"' in form.text
+    # an off-site next falls back to the admin index
+    assert 'value="/admin/"' in (await client.get("/admin/login/?next=//evil.example/")).text
+    # Django's admindocs needs staff too
+    response = await client.get("/admin/doc/", follow_redirects=False)
+    assert response.headers["location"] == "/admin/login/?next=/admin/doc/"
+    await make_user(app, "wire-admin-staff", is_staff=True)
+    await make_user(app, "wire-admin-civilian")
+    try:
+        await log_in(client, "wire-admin-civilian")
+        refused = await client.get("/admin/login/")
+        assert refused.status_code == 200 and "cannot use the admin" in refused.text
+        client.cookies.clear()
+        await log_in(client, "wire-admin-staff")
+        signed_in = await client.get("/admin/login/?next=/admin/pages/page/", follow_redirects=False)
+        assert (signed_in.status_code, signed_in.headers["location"]) == (302, "/admin/pages/page/")
+        assert (await client.get("/admin/doc/", follow_redirects=False)).headers["location"] == "/admin/"
+    finally:
+        client.cookies.clear()
+        await delete_user(app, "wire-admin-staff")
+        await delete_user(app, "wire-admin-civilian")
+
+
+async def test_favicon_ico_where_nginx_served_it(client: AsyncTestClient[Litestar]) -> None:
+    # nginx: `location /favicon.ico { alias /app/static-root/favicon.ico; add_header Cache-Control "max-age=604800,
+    # public"; }`, and Django's collectstatic put the same file at /static/favicon.ico
+    root = await client.get("/favicon.ico")
+    assert root.status_code == 200 and root.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert root.headers["cache-control"] == "max-age=604800, public"
+    static = await client.get("/static/favicon.ico")
+    assert static.status_code == 200 and static.content == root.content
+
+
+async def test_page_content_is_rendered_html_and_pages_come_by_title_then_path(
+    client: AsyncTestClient[Litestar], app: Litestar
+) -> None:
+    # Django's Page.content is a MarkupField: tastypie and DRF send str(field), the rendered HTML; Page.Meta.ordering
+    # is ("title", "path")
+    from sqlalchemy import select
+
+    from pydotorg.db.models import Page
+
+    async with app.state.db_config.get_session() as session:
+        page = (
+            await session.execute(
+                select(Page).where(Page.is_published.is_(True), Page.content_markup_type == "restructuredtext").limit(1)
+            )
+        ).scalar_one()
+    v1 = (await client.get("/api/v1/pages/page/?limit=0")).json()["objects"]
+    v2 = (await client.get("/api/v2/pages/page/")).json()
+    for objects in (v1, v2):
+        assert [(p["title"], p["path"]) for p in objects] == sorted((p["title"], p["path"]) for p in objects)
+        sent = next(p for p in objects if p["path"] == page.path)
+        assert sent["content"] == page.content_rendered != page.content
+
+
+async def test_release_files_come_in_djangos_meta_ordering(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    # ReleaseFile.Meta.ordering = ("-release__is_published", "release__name", "os__name", "name")
+    from sqlalchemy import select
+
+    from pydotorg.db.models import OS, Release, ReleaseFile
+
+    async with app.state.db_config.get_session() as session:
+        rows = (
+            await session.execute(
+                select(ReleaseFile.id, Release.is_published, Release.name, OS.name, ReleaseFile.name)
+                .join(Release, ReleaseFile.release_id == Release.id)
+                .join(OS, ReleaseFile.os_id == OS.id)
+            )
+        ).all()
+    expected = [row[0] for row in sorted(rows, key=lambda r: (not r[1], r[2], r[3], r[4], r[0]))]
+    v2 = [
+        int(f["resource_uri"].rstrip("/").rsplit("/", 1)[1])
+        for f in (await client.get("/api/v2/downloads/release_file/")).json()
+    ]
+    v1 = [
+        int(f["resource_uri"].rstrip("/").rsplit("/", 1)[1])
+        for f in (await client.get("/api/v1/downloads/release_file/?limit=0")).json()["objects"]
+    ]
+    assert v2 == expected
+    assert v1 and v1 == expected[: len(v1)]  # tastypie's max_limit caps limit=0

@@ -1,7 +1,8 @@
 """Error pages and the fallbacks that run when no route serves a path.
 
 Django's order is kept: a route, then a CMS page at that path (``PageFallbackMiddleware``), then the redirects
-table (301, or 410 when the target is empty), then the 404 page (``Cache-Control: max-age=300``). API paths get
+table (301, or 410 when the target is empty), then the legacy rules nginx served (``domain/redirects/legacy.py``),
+then the 404 page (``Cache-Control: max-age=300``). API paths get
 JSON errors. A 500 never shows a traceback.
 
 Litestar's exception handlers are synchronous, so the 404 handler returns a response whose ASGI part does the
@@ -40,6 +41,7 @@ from sqlalchemy.exc import DBAPIError
 
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
+from pydotorg.domain.redirects.legacy import find_legacy_redirect
 from pydotorg.domain.users.auth import ensure_user
 from pydotorg.lib.errors import ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError
 from pydotorg.web.cache import cms_cache_key, cms_cache_lookup, cms_cache_store
@@ -50,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND_CACHE_CONTROL = "max-age=300"
 LOGIN_URL = "/accounts/login/"
+ADMIN_LOGIN_URL = "/admin/login/"
 #: The message of Litestar's CSRF middleware.
 CSRF_FAILURE_DETAIL = "CSRF token verification failed"
 
@@ -105,11 +108,14 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
             return await cms_cache_store(request, cache_key, page.content_type or MediaType.HTML, body)
         full_path = path + (f"?{request.url.query}" if request.url.query else "")
         target = await find_redirect(session, full_path)
+        legacy = None if target is not None else await find_legacy_redirect(session, path, request.url.query)
     if target is not None:
         if target.gone:
             await ensure_site_content(request)
             return Template(template_name="410.html", status_code=HTTP_410_GONE, media_type=MediaType.HTML)
         return Redirect(target.new_path, status_code=301)
+    if legacy is not None:
+        return Redirect(legacy.location, status_code=legacy.status_code)
     await ensure_site_content(request)
     return not_found_page(request)
 
@@ -196,7 +202,10 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     if isinstance(exc, NotAuthorizedException) and not wants_json(request):
         raw: bytes = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?", 1)[0]
         target = raw.decode("latin-1") + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"{LOGIN_URL}?{urlencode({'next': target})}", status_code=HTTP_302_FOUND)
+        # Django's redirect_to_login: the admin's own login URL under /admin/, and `next` with its slashes as they
+        # are (QueryDict.urlencode(safe="/")).
+        login_url = ADMIN_LOGIN_URL if target.startswith("/admin/") else LOGIN_URL
+        return Redirect(f"{login_url}?{urlencode({'next': target}, safe='/')}", status_code=HTTP_302_FOUND)
     if wants_json(request):
         if exc.status_code == HTTP_429_TOO_MANY_REQUESTS and "Retry-After" in headers:
             exc.detail = f"Request was throttled. Expected available in {headers['Retry-After']} seconds."

@@ -70,6 +70,26 @@ def build_static_handler(manifest: StaticManifest) -> HTTPRouteHandler:
     return serve_static
 
 
+def build_favicon_handler(manifest: StaticManifest) -> HTTPRouteHandler:
+    """``/favicon.ico`` at the root, where browsers and crawlers look for it (nginx served it there, a week's
+    caching); ``/static/favicon.ico`` is the same file."""
+    found = manifest.lookup("favicon.ico")
+    if found is None:
+        raise FileNotFoundError("static/favicon.ico is missing")
+    path = found[0]
+
+    @get("/favicon.ico", include_in_schema=False, opt={"append_slash": False}, sync_to_thread=False)
+    def favicon() -> File:
+        return File(
+            path=path,
+            content_disposition_type="inline",
+            media_type="image/vnd.microsoft.icon",
+            headers={"Cache-Control": "max-age=604800, public"},
+        )
+
+    return favicon
+
+
 #: uploads are served as inert files: an SVG (or anything a browser might sniff as HTML) runs no script here
 MEDIA_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox",

@@ -23,7 +23,7 @@ from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobType
 from pydotorg.db.models.minutes import Minutes
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
-from pydotorg.db.models.redirects import Redirect
+from pydotorg.db.models.redirects import LegacyRedirect, Redirect
 from pydotorg.db.models.search import SearchDocument
 from pydotorg.db.models.successstories import Story, StoryCategory
 from pydotorg.db.models.users import (
@@ -66,6 +66,7 @@ __all__ = (
     "JobCategory",
     "JobReviewComment",
     "JobType",
+    "LegacyRedirect",
     "Link",
     "Membership",
     "Menu",

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from pydotorg.domain.api.resources import REGISTRY, InputError, Resource, coerce
 from pydotorg.lib.forms import is_number
@@ -20,7 +21,29 @@ def base_query(resource: Resource, *, staff: bool) -> Select[Any]:
     query = select(model)
     if resource.published_only and not staff:
         query = query.where(model.is_published.is_(True))
-    return query.order_by(*(getattr(model, name) for name in resource.ordering))
+    return ordered(resource, query)
+
+
+def ordered(resource: Resource, query: Select[Any]) -> Select[Any]:
+    """``resource.ordering`` as Django's ``Meta.ordering``: ``-`` for descending, ``relation__column`` through a
+    relation (joined once); the id last, so that equal keys still come in one order."""
+    model: Any = resource.model
+    joined: dict[str, Any] = {}
+    keys = []
+    for spec in resource.ordering:
+        name = spec.lstrip("-")
+        relation_name, _, column_name = name.rpartition("__")
+        if relation_name:
+            relation = resource.relations[relation_name]
+            if relation_name not in joined:
+                target = aliased(REGISTRY[relation.target].model)
+                query = query.join(target, getattr(model, relation.column) == target.id)
+                joined[relation_name] = target
+            column = getattr(joined[relation_name], column_name)
+        else:
+            column = getattr(model, column_name)
+        keys.append(column.desc() if spec.startswith("-") else column.asc())
+    return query.order_by(*keys, model.id)
 
 
 def lean(resource: Resource, query: Select[Any]) -> Select[Any]:
@@ -28,7 +51,7 @@ def lean(resource: Resource, query: Select[Any]) -> Select[Any]:
     model: Any = resource.model
     columns = [model.id]
     for name in resource.fields:
-        key = resource.relations[name].column if name in resource.relations else name
+        key = resource.relations[name].column if name in resource.relations else resource.read_from.get(name, name)
         columns.append(getattr(model, key))
     return query.with_only_columns(*columns)
 
@@ -47,7 +70,7 @@ def serialize(resource: Resource, obj: Any, uri: Any) -> dict[str, Any]:
             pk = getattr(obj, relation.column)
             data[name] = uri(relation.target, pk) if pk is not None else None
         else:
-            data[name] = getattr(obj, name)
+            data[name] = getattr(obj, resource.read_from.get(name, name))
     data["resource_uri"] = uri(resource.name, obj.id)
     return data
 

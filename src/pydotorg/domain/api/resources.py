@@ -37,6 +37,9 @@ class Resource:
     model: type[Base]
     fields: list[str]
     relations: dict[str, Relation] = field(default_factory=dict)
+    #: Fields shown from another attribute than the one written: a markup field is read as its rendered HTML
+    #: (``{"content": "content_rendered"}``), as Django's APIs send ``str(MarkupField)``.
+    read_from: dict[str, str] = field(default_factory=dict)
     published_only: bool = False
     #: v1 (tastypie): field -> allowed lookups ("exact", "startswith", "contains", "icontains", "gt", ...);
     #: a relation listed here also accepts lookups through the related resource (``os__slug``).
@@ -47,6 +50,7 @@ class Resource:
     v2_strict_filters: bool = True
     v2_writable: bool = True
     v2_basename: str = ""
+    #: Django's ``Meta.ordering``: field names, ``-`` for descending, ``relation__field`` through a relation.
     ordering: tuple[str, ...] = ("id",)
     validate: Validator | None = None
     before_commit: BeforeCommit | None = None

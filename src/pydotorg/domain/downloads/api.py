@@ -134,7 +134,8 @@ register(
             "release": ("release", "exact"),
         },
         v2_basename="release_file",
-        ordering=("release_id", "os_id", "name"),
+        # Django's ReleaseFile.Meta.ordering.
+        ordering=("-release__is_published", "release__name", "os__name", "name"),
         validate=validate_release_file,
         before_commit=services.file_saved,
         defaults={"slug": _blank},

@@ -30,6 +30,8 @@ register(
         name="pages/page",
         model=Page,
         fields=["title", "keywords", "description", "path", "content", "is_published", "template_name"],
+        # Django's Page.content is a MarkupField: both APIs send its rendered HTML.
+        read_from={"content": "content_rendered"},
         published_only=True,
         v1_filtering={
             "title": {"exact"},
@@ -46,7 +48,8 @@ register(
         },
         v2_writable=False,
         v2_basename="page",
-        ordering=("path",),
+        # Django's Page.Meta.ordering.
+        ordering=("title", "path"),
         validate=validate_page,
     )
 )

@@ -28,7 +28,7 @@ from pydotorg.domain.users.forms import (
     SetPasswordForm,
     SignupForm,
 )
-from pydotorg.domain.users.guards import public_write, requires_login
+from pydotorg.domain.users.guards import public_write, requires_login, requires_staff
 from pydotorg.lib import passwords
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
 from pydotorg.lib.jobs import JobQueue
@@ -400,3 +400,33 @@ class AccountController(Controller):
     @get("/password/reset/key/done/", name="account_reset_password_from_key_done")
     async def reset_key_done(self) -> Template:
         return page("password_reset_from_key_done")
+
+
+class AdminLoginController(Controller):
+    """Django's ``admin:login`` and ``/admin/doc/`` URLs: the admin sends signed-out visitors to
+    ``/admin/login/?next=...`` (as Django's ``AdminSite.admin_view``), which is our sign-in form, returning to the
+    admin; the form posts to ``/accounts/login/`` as every other."""
+
+    path = "/admin"
+    include_in_schema = False
+
+    @get("/login/", name="admin:login", opt=FORM)
+    async def admin_login(self, request: Request[Any, Any, Any], next: str | None = None) -> Response[Any]:
+        user = current_user(request)
+        target = safe_next(next, "/admin/")
+        if user is not None and user.is_staff:
+            return Redirect(target)
+        errors = []
+        if user is not None:
+            # Django: "You are authenticated as ..., but are not authorized to access this page."
+            errors.append(
+                f"You are signed in as {user.username}, but that account cannot use the admin. "
+                "Sign in with a staff account."
+            )
+        return page("login", form=LoginForm(next=target), form_errors=errors)
+
+    @get(["/doc/", "/doc/{rest:path}"], name="admin:doc", guards=[requires_staff])
+    async def admin_doc(self) -> Redirect:
+        """Django's admindocs documented the models and views; here the admin index lists every model with its
+        fields, and ``/schema`` documents the APIs: staff are sent to the admin index."""
+        return Redirect("/admin/")
