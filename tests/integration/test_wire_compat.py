@@ -7,7 +7,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import delete_user, log_in, make_user
+from tests.conftest import delete_user, log_in, make_user, post_form
 
 
 async def test_healthcheck_alias_answers_ok(client: AsyncTestClient[Litestar]) -> None:
@@ -175,3 +175,32 @@ async def test_release_files_come_in_djangos_meta_ordering(client: AsyncTestClie
     ]
     assert v2 == expected
     assert v1 and v1 == expected[: len(v1)]  # tastypie's max_limit caps limit=0
+
+
+async def test_allauth_account_urls_that_python_org_serves(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    # allauth's account URLs beyond login and signup: reauthenticate/, password/set/, login/code/confirm/ (login by
+    # code is off), and /accounts/ itself
+    assert (await client.get("/accounts/", follow_redirects=False)).headers["location"] == "/accounts/login/"
+    code = await client.get("/accounts/login/code/confirm/", follow_redirects=False)
+    assert (code.status_code, code.headers["location"]) == (302, "/accounts/login/")
+    for path in ("/accounts/reauthenticate/", "/accounts/password/set/"):
+        response = await client.get(path, follow_redirects=False)
+        assert response.headers["location"] == f"/accounts/login/?next={path}", path
+    await make_user(app, "wire-member")
+    try:
+        await log_in(client, "wire-member")
+        assert (await client.get("/accounts/", follow_redirects=False)).headers["location"] == "/accounts/email/"
+        # PasswordSetView: a user with a password changes it instead
+        has_one = await client.get("/accounts/password/set/", follow_redirects=False)
+        assert has_one.headers["location"] == "/accounts/password/change/"
+        form = await client.get("/accounts/reauthenticate/?next=/accounts/email/")
+        assert form.status_code == 200 and 'value="/accounts/email/"' in form.text
+        wrong = await post_form(client, "/accounts/reauthenticate/", {"password": "nope", "next": "/accounts/email/"})
+        assert wrong.status_code == 400 and "incorrect password" in wrong.text
+        right = await post_form(
+            client, "/accounts/reauthenticate/", {"password": "correct horse battery", "next": "/accounts/email/"}
+        )
+        assert (right.status_code, right.headers["location"]) == (302, "/accounts/email/")
+    finally:
+        client.cookies.clear()
+        await delete_user(app, "wire-member")

@@ -8,9 +8,11 @@ session), no user enumeration (login and reset answer the same whether or not th
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_410_GONE
@@ -25,6 +27,7 @@ from pydotorg.domain.users.forms import (
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
+    ReauthenticateForm,
     SetPasswordForm,
     SignupForm,
 )
@@ -40,6 +43,8 @@ from pydotorg.web.forms import CSRF_COOKIE, FORM
 from pydotorg.web.ratelimit import mail_limit, rate_limit
 
 LOGIN_FAILED = "The username and/or password you specified are not correct."
+#: The session key holding when the user last typed their password again (allauth's reauthentication).
+REAUTHENTICATED_KEY = "_reauthenticated_at"
 
 
 def page(template: str, status_code: int = 200, **context: Any) -> Template:
@@ -50,6 +55,13 @@ def page(template: str, status_code: int = 200, **context: Any) -> Template:
         status_code=status_code,
         headers=PRIVATE,
     )
+
+
+def _me_id(request: Request[Any, Any, Any]) -> int:
+    me = current_user(request)
+    if me is None:  # the guard ran first
+        raise PermissionDeniedException()
+    return me.id
 
 
 def _settings(request: Request[Any, Any, Any]) -> Settings:
@@ -195,11 +207,13 @@ class AccountController(Controller):
 
     @get("/confirm-email/{key:str}/", name="account_confirm_email")
     async def confirm_form(self, key: str, db_session: AsyncSession) -> Template:
+        # allauth's ConfirmEmailView renders its "invalid or expired" page with 200 for a bad key (the POST, which
+        # would change something, is refused with 404 or 410)
         confirmation = await services.get_confirmation(db_session, key)
         if confirmation is None:
-            return page("confirm_email", status_code=404, confirmation=None)
+            return page("confirm_email", confirmation=None)
         if confirmation.expired():
-            return page("confirm_email", status_code=HTTP_410_GONE, confirmation=None, expired=True)
+            return page("confirm_email", confirmation=None, expired=True)
         return page("confirm_email", confirmation=confirmation, key=key)
 
     @post(
@@ -314,6 +328,47 @@ class AccountController(Controller):
         flash(request, "Password successfully changed.", category="success")
         return Redirect("/accounts/password/change/")
 
+    # -- allauth's other account URLs -------------------------------------------------------------------------------
+    @get("/", name="account_index")
+    async def index(self, request: Request[Any, Any, Any]) -> Redirect:
+        """``/accounts/`` itself: the e-mail page for a signed-in user, the login page otherwise."""
+        return Redirect("/accounts/email/" if current_user(request) else "/accounts/login/")
+
+    @get("/login/code/confirm/", name="account_confirm_login_code")
+    async def login_code(self) -> Redirect:
+        """Login by code is off (as python.org configures allauth): with no code pending, allauth's view sends the
+        visitor to the login page."""
+        return Redirect("/accounts/login/")
+
+    @get("/password/set/", name="account_set_password", guards=[requires_login])
+    async def password_set(self) -> Redirect:
+        """allauth's PasswordSetView serves users without a usable password and sends the others to the change
+        form. Here no one without a usable password can be signed in (there are no social logins; an imported
+        account without one signs in through a password reset, which sets it), so every caller has one."""
+        return Redirect("/accounts/password/change/")
+
+    @get("/reauthenticate/", name="account_reauthenticate", guards=[requires_login])
+    async def reauthenticate_form(self, next: str | None = None) -> Template:
+        return page("reauthenticate", form=ReauthenticateForm(next=safe_next(next, "")))
+
+    @post(
+        "/reauthenticate/",
+        name="account_reauthenticate_post",
+        guards=[requires_login],
+        middleware=[rate_limit("login").middleware],
+    )
+    async def reauthenticate(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+        """allauth asks for the password again before sensitive changes; a right answer is noted in the session."""
+        user = await db_session.get_one(User, _me_id(request))
+        form = await bind(ReauthenticateForm, request)
+        if not form.validate():
+            return page("reauthenticate", status_code=HTTP_400_BAD_REQUEST, form=form)
+        if not await passwords.verify_password_async(value(form.password), user.password):
+            add_error(form, "password", "You entered an incorrect password.")
+            return page("reauthenticate", status_code=HTTP_400_BAD_REQUEST, form=form)
+        request.session[REAUTHENTICATED_KEY] = int(time.time())
+        return Redirect(safe_next(value(form.next)))
+
     # -- password reset ----------------------------------------------------------------------------------------------
     @get("/password/reset/", name="account_reset_password")
     async def reset_form(self) -> Template:
@@ -371,7 +426,8 @@ class AccountController(Controller):
     @get("/password/reset/key/{key:str}/", name="account_reset_password_from_key")
     async def reset_key_form(self, request: Request[Any, Any, Any], key: str, db_session: AsyncSession) -> Template:
         if await self._reset_user(request, db_session, key) is None:
-            return page("password_reset_from_key", status_code=HTTP_400_BAD_REQUEST, token_fail=True)
+            # allauth's PasswordResetFromKeyView: the "bad token" page, 200
+            return page("password_reset_from_key", token_fail=True)
         return page("password_reset_from_key", form=SetPasswordForm(), key=key)
 
     @post(

@@ -164,9 +164,14 @@ class UserController(Controller):
     async def membership_thanks(self) -> Template:
         return page("membership_thanks")
 
-    @get("/membership/affirm/", name="users:membership_affirm_vote", guards=[requires_login])
+    @get("/membership/affirm/", name="users:membership_affirm_vote")
     async def affirm_form(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
-        membership = await _membership(db_session, _me(request).id)
+        """Django shows this page to anyone (the link goes out in election mail); signing in is asked for when the
+        form is sent, where Django's view crashed for anonymous visitors."""
+        user = current_user(request)
+        if user is None:
+            return page("membership_vote_affirm", form=AffirmVoteForm(), membership=None, anonymous=True)
+        membership = await _membership(db_session, user.id)
         return page("membership_vote_affirm", form=AffirmVoteForm(), membership=membership)
 
     @post("/membership/affirm/", name="users:membership_affirm_vote_post", guards=[requires_login])

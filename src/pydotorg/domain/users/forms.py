@@ -57,6 +57,11 @@ class LoginForm(SiteForm):
     next = HiddenField()
 
 
+class ReauthenticateForm(SiteForm):
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=4096)])
+    next = HiddenField()
+
+
 class PasswordChangeForm(SiteForm):
     oldpassword = PasswordField("Current password", validators=[DataRequired(), Length(max=4096)])
     password1 = PasswordField("New password", validators=[DataRequired(), Length(max=4096)])
