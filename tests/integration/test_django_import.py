@@ -332,6 +332,37 @@ async def test_content_from_the_dump_renders_at_its_django_urls(
     assert (await client.get("/")).status_code == 200
 
 
+async def test_location_pages_list_the_venues_upcoming_events(
+    site: tuple[Litestar, AsyncTestClient[Litestar]], django_source: str
+) -> None:
+    """Django's EventListByLocation: the location of the URL's calendar, and that calendar's events at the venue
+    that start after now or recur past it (``for_datetime``), six to a page."""
+    _, client = site
+    conn = await asyncpg.connect(django_source)
+    try:
+        rows = await conn.fetch(
+            "SELECT l.id AS location, c.slug, e.title FROM events_eventlocation l "
+            "JOIN events_calendar c ON c.id = l.calendar_id "
+            "LEFT JOIN events_event e ON e.venue_id = l.id AND e.calendar_id = l.calendar_id AND ("
+            "  EXISTS (SELECT 1 FROM events_occurringrule o WHERE o.event_id = e.id AND o.dt_start > now()) OR"
+            "  EXISTS (SELECT 1 FROM events_recurringrule r WHERE r.event_id = e.id AND r.finish > now()))"
+        )
+    finally:
+        await conn.close()
+    expected: dict[tuple[int, str], set[str]] = {}
+    for row in rows:
+        expected.setdefault((row["location"], row["slug"]), set()).update([row["title"]] if row["title"] else [])
+    assert any(expected.values()), "the sample has upcoming events at some venue"
+    for (location, slug), titles in expected.items():
+        response = await client.get(f"/events/{slug}/locations/{location}/")
+        assert response.status_code == 200, (slug, location)
+        if len(titles) <= 6:
+            for title in titles:
+                assert _escaped(title) in response.text, (slug, location, title)
+        if not titles:
+            assert "no upcoming events" in response.text.lower() or "event-title" not in response.text
+
+
 def _escaped(value: str) -> str:
     import html
 

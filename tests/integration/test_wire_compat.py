@@ -204,3 +204,47 @@ async def test_allauth_account_urls_that_python_org_serves(client: AsyncTestClie
     finally:
         client.cookies.clear()
         await delete_user(app, "wire-member")
+
+
+async def test_page_titles_as_django_writes_them(client: AsyncTestClient[Litestar], app: Litestar) -> None:
+    import re
+
+    from sqlalchemy import select
+
+    from pydotorg.db.models import Release
+
+    def title(html: str) -> str:
+        found = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert found is not None
+        return found.group(1).strip()
+
+    async with app.state.db_config.get_session() as session:
+        release = (
+            await session.execute(select(Release).where(Release.is_published.is_(True)).order_by(Release.id).limit(1))
+        ).scalar_one()
+    # downloads/release_detail.html: "Python Release {{ release.name }} | Python.org"
+    page = await client.get(f"/downloads/release/{release.slug}/")
+    assert title(page.text) == f"Python Release {release.name} | Python.org"
+    # the 404 template sets no title: base.html's default
+    assert title((await client.get("/no/such/page/")).text) == "Welcome to Python.org"
+    # users/user_detail.html: the full name (or the username) | Our Users & Members | Python.org
+    await make_user(app, "wire-profile")
+    try:
+        profile = await client.get("/users/wire-profile/")
+        assert title(profile.text) == "wire-profile | Our Users &amp; Members | Python.org"
+    finally:
+        await delete_user(app, "wire-profile")
+
+
+async def test_funding_json_is_the_psf_funding_manifest(client: AsyncTestClient[Litestar]) -> None:
+    # python.org's static/funding.json (the funding.json v1.0.0 standard): the PSF as owner, its four projects,
+    # payment channels and sponsorship plans
+    body = (await client.get("/funding.json")).json()
+    assert body["version"] == "v1.0.0"
+    assert (body["entity"]["role"], body["entity"]["email"]) == ("owner", "sponsors@python.org")
+    assert [p["guid"] for p in body["projects"]] == ["cpython", "pypi", "pyconus", "community"]
+    channels = {c["guid"] for c in body["funding"]["channels"]}
+    assert channels == {"paypal", "paypal-member", "github", "bank"}
+    plans = body["funding"]["plans"]
+    assert [p["amount"] for p in plans] == [99, 155000, 95000, 63000, 33000, 16500, 11000, 4000, 1500]
+    assert all(set(p["channels"]) <= channels for p in plans)
