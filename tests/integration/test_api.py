@@ -88,9 +88,13 @@ async def test_v1_filters(client: AsyncTestClient[Litestar]) -> None:
     assert len(await objects("downloads/release/?version=2&limit=0")) == 19
     pre = await objects("downloads/release/?pre_release=true")
     assert {o["name"] for o in pre} == {"Python 3.16.0a1", "Python 3.16.0a2"}
-    dated = await objects("downloads/release/?release_date__gte=2026-10-01&release_date__lt=2026-11-01")
-    assert dated and {"Python 3.15.0", "Python 3.16.0a1"} <= {o["name"] for o in dated}
-    assert all(o["release_date"] >= "2026-10-01" for o in dated)
+    # python.org's ReleaseResource declares "release_date": (ALL,), which tastypie reads as a lookup list naming
+    # none: every release_date filter is a 400 there, so it is here
+    for query in ("release_date__gte=2026-10-01", "release_date=2026-10-01", "release_date__year=2026"):
+        refused = await client.get(f"/api/v1/downloads/release/?{query}")
+        lookup = query.split("=")[0].partition("__")[2] or "exact"
+        assert refused.status_code == 400
+        assert refused.json() == {"error": f"'{lookup}' is not an allowed filter on the 'release_date' field."}
     windows = (await objects("downloads/os/?slug=windows"))[0]
     assert windows == {"name": "Windows", "slug": "windows", "resource_uri": windows["resource_uri"]}
     release = (await objects("downloads/release/?slug=python-3150"))[0]
@@ -489,3 +493,49 @@ async def test_api_writes_need_the_admins_model_permissions(client: AsyncTestCli
             await session.execute(delete(OS).where(OS.slug == "bare-os"))
             await session.commit()
         await delete_user(app, "api-bare-staff")
+
+
+# -- tastypie's wire details (issue 15) ------------------------------------------------------------------------------
+async def test_v1_json_bytes_are_tastypies(client: AsyncTestClient[Litestar]) -> None:
+    # tastypie's Serializer.to_json: json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    import json
+
+    response = await client.get("/api/v1/downloads/os/?limit=2")
+    body = response.json()
+    assert response.content == json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+    assert response.text.startswith('{"meta": {"limit": 2, "next": "/api/v1/downloads/os/?limit=2&offset=2", ')
+    assert list(body["objects"][0]) == ["name", "resource_uri", "slug"]
+
+
+async def test_v1_schema_as_tastypie(client: AsyncTestClient[Litestar], staff: Creds) -> None:
+    # get_schema runs the authorization on an empty object: OnlyPublishedAuthorization refuses an unpublished
+    # (new) release to a non-staff caller, so the release schema needs staff credentials; pages default to published
+    refused = await client.get("/api/v1/downloads/release/schema/")
+    assert refused.status_code == 401 and refused.headers["content-type"].startswith("text/html")
+    schema = (await client.get("/api/v1/downloads/release/schema/", headers=staff.v1)).json()
+    # Meta.filtering as declared, tastypie's ALL constant (1) included
+    assert schema["filtering"] == {
+        "name": ["exact"],
+        "slug": ["exact"],
+        "is_published": ["exact"],
+        "pre_release": ["exact"],
+        "version": ["exact", "startswith"],
+        "release_date": [1],
+    }
+    files = (await client.get("/api/v1/downloads/release_file/schema/")).json()
+    assert (files["filtering"]["os"], files["filtering"]["release"]) == (2, 2)  # ALL_WITH_RELATIONS
+    assert (await client.get("/api/v1/pages/page/schema/")).status_code == 200
+
+
+async def test_v1_and_unknown_api_404s_as_django(client: AsyncTestClient[Litestar]) -> None:
+    # tastypie's HttpNotFound / HttpUnauthorized: Django's default HTML content type
+    missing = await client.get("/api/v1/downloads/release/99999999/")
+    assert missing.status_code == 404 and missing.headers["content-type"] == "text/html; charset=utf-8"
+    anonymous_write = await client.post("/api/v1/downloads/os/", json={"name": "x"})
+    assert anonymous_write.status_code == 401 and anonymous_write.headers["content-type"].startswith("text/html")
+    # paths tastypie's and DRF's URL patterns do not match fall through to the site's HTML 404 page
+    for path in ("/api/", "/api/v1/nothing/", "/api/v2/nothing/", "/api/v3/"):
+        response = await client.get(path)
+        assert response.status_code == 404 and "<title>Welcome to Python.org</title>" in response.text, path
+    # a v2 object that does not exist is still DRF's JSON (get_object_or_404's message, as DRF passes it on)
+    assert (await client.get("/api/v2/downloads/os/99999999/")).json() == {"detail": "No OS matches the given query."}

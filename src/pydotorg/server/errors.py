@@ -58,7 +58,9 @@ CSRF_FAILURE_DETAIL = "CSRF token verification failed"
 
 
 def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
-    if wants_json(request):
+    # An API path that no route matches is any other unknown URL, as on the Django site (tastypie's and DRF's
+    # URL patterns do not match it, the CMS fallback answers 404): the HTML page. A route's own 404 is the API's.
+    if wants_json(request) and "route_handler" in request.scope:
         return json_error(HTTP_404_NOT_FOUND, "Not found.", path=request.url.path)
     quoted = request.url.path
     return Template(
@@ -159,7 +161,7 @@ async def render_not_found(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    if wants_json(request):
+    if wants_json(request) and "route_handler" in request.scope:
         detail = exc.detail if isinstance(exc, HTTPException) else "Not found."
         return json_error(HTTP_404_NOT_FOUND, detail or "Not found.", path=request.url.path)
     if "route_handler" not in request.scope and request.method in {"GET", "HEAD"}:

@@ -41,9 +41,9 @@ class Resource:
     #: (``{"content": "content_rendered"}``), as Django's APIs send ``str(MarkupField)``.
     read_from: dict[str, str] = field(default_factory=dict)
     published_only: bool = False
-    #: v1 (tastypie): field -> allowed lookups ("exact", "startswith", "contains", "icontains", "gt", ...);
-    #: a relation listed here also accepts lookups through the related resource (``os__slug``).
-    v1_filtering: dict[str, set[str]] = field(default_factory=dict)
+    #: v1 (tastypie's ``Meta.filtering``): field -> a tuple of allowed lookups ("exact", "startswith", ...), or
+    #: the constants ALL (1) and ALL_WITH_RELATIONS (2, which also allows lookups through a relation: ``os__slug``).
+    v1_filtering: dict[str, int | tuple[Any, ...]] = field(default_factory=dict)
     v1_list_delete: bool = False
     #: v2 (DRF): query parameter -> (field, lookup)
     v2_filters: dict[str, tuple[str, str]] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from litestar.openapi.spec import (
 )
 
 from pydotorg.domain.api.resources import Resource
+from pydotorg.web.errors import TASTYPIE_PLAIN_STATUSES
 
 
 def _field_type(resource: Resource, name: str, *, version: int) -> Any:
@@ -190,7 +191,12 @@ def api_operation(resource: Resource | None, version: int, method: str) -> type[
                     description="Updated", content=_json(_item_schema(resource, version))
                 )
             for status, text in ERRORS.items():
-                responses[str(status)] = OpenAPIResponse(description=text, content=_json(_error_schema()))
+                if version == 1 and status in TASTYPIE_PLAIN_STATUSES:
+                    # tastypie's bare HttpResponse subclasses: HTML, a short text here
+                    content = {"text/html": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))}
+                else:
+                    content = _json(_error_schema())
+                responses[str(status)] = OpenAPIResponse(description=text, content=content)
             self.responses = responses
 
     return ApiOperation

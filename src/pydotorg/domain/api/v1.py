@@ -11,13 +11,14 @@ answers 201 with a ``Location`` header.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 import msgspec
 from litestar import MediaType, Request, Response, Router, delete, get, post
-from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_400_BAD_REQUEST
 from sqlalchemy import and_, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +44,11 @@ MAX_LIMIT = 1000
 RESERVED = {"format", "limit", "offset", "callback", "username", "api_key"}
 ALL_LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith", "gt", "gte", "lt", "lte",
                "in", "isnull", "year", "month", "day", "range"}  # fmt: skip
+#: tastypie's constants for ``Meta.filtering``: every lookup, and every lookup also through a relation. A tuple
+#: lists the allowed lookups; python.org declares ``release_date`` as ``(ALL,)``, a tuple holding the constant,
+#: which tastypie reads as a list in which no lookup name appears: every ``release_date`` filter is refused.
+ALL = 1
+ALL_WITH_RELATIONS = 2
 
 
 def uri(name: str, pk: int) -> str:
@@ -60,8 +66,15 @@ def dump(resource: Resource, obj: Any) -> dict[str, Any]:
     return {key: _value(value) for key, value in crud.serialize(resource, obj, uri).items()}
 
 
+def tastypie_json(body: Any, status_code: int = 200) -> Response[bytes]:
+    """A body as tastypie's serializer writes it: ``json.dumps(sort_keys=True, ensure_ascii=False)`` (keys in
+    alphabetical order, ``", "`` and ``": "`` between items), so clients that compare or hash bytes see Django's."""
+    encoded = json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+    return Response(encoded, status_code=status_code, media_type=MediaType.JSON)
+
+
 def error(message: str, status_code: int = HTTP_400_BAD_REQUEST, **extra: Any) -> Response[Any]:
-    return Response({"error": message, **extra}, status_code=status_code, media_type=MediaType.JSON)
+    return tastypie_json({"error": message, **extra}, status_code)
 
 
 def input_error(resource: Resource, exc: InputError) -> Response[Any]:
@@ -72,7 +85,7 @@ def input_error(resource: Resource, exc: InputError) -> Response[Any]:
         "traceback": "",
         resource.model_name: {field: [message] for field, message in exc.errors.items()},
     }
-    return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
+    return tastypie_json(body, HTTP_400_BAD_REQUEST)
 
 
 def _clause(resource: Resource, field: str, lookup: str, raw: str) -> Any:
@@ -116,17 +129,25 @@ def filters(resource: Resource, params: Any) -> list[Any]:
         field = bits[0]
         if field not in resource.fields:
             continue  # tastypie ignores parameters that are not fields
-        allowed = resource.v1_filtering.get(field)
-        if allowed is None:
+        declared = resource.v1_filtering.get(field)
+        if declared is None:
             raise InputError({"__all__": f"The '{field}' field does not allow filtering."})
         if field in resource.relations:
             clauses.append(_relation_clause(resource, field, bits[1:], str(raw)))
             continue
         lookup = bits[1] if len(bits) > 1 else "exact"
-        if lookup not in allowed or lookup not in ALL_LOOKUPS:
+        if not lookup_allowed(declared, lookup):
             raise InputError({"__all__": f"'{lookup}' is not an allowed filter on the '{field}' field."})
         clauses.append(_clause(resource, field, lookup, str(raw)))
     return clauses
+
+
+def lookup_allowed(declared: int | tuple[Any, ...], lookup: str) -> bool:
+    """tastypie's ``check_filtering``: ALL and ALL_WITH_RELATIONS allow any lookup (of those we build), a tuple
+    only the lookups it names."""
+    if isinstance(declared, int):
+        return declared in (ALL, ALL_WITH_RELATIONS) and lookup in ALL_LOOKUPS
+    return lookup in declared and lookup in ALL_LOOKUPS
 
 
 def _relation_clause(resource: Resource, field: str, rest: list[str], raw: str) -> Any:
@@ -142,8 +163,10 @@ def _relation_clause(resource: Resource, field: str, rest: list[str], raw: str) 
     lookup = rest[1] if len(rest) > 1 else "exact"
     if target_field not in target.fields or target_field in target.relations:
         raise InputError({"__all__": f"Lookups are not allowed more than one level deep on the '{field}' field."})
-    allowed = target.v1_filtering.get(target_field)
-    if allowed is None or lookup not in allowed:
+    declared = target.v1_filtering.get(target_field)
+    if resource.v1_filtering.get(field) != ALL_WITH_RELATIONS or declared is None:
+        raise InputError({"__all__": f"Lookups are not allowed more than one level deep on the '{field}' field."})
+    if not lookup_allowed(declared, lookup):
         raise InputError({"__all__": f"'{lookup}' is not an allowed filter on the '{target_field}' field."})
     model: Any = target.model
     return column.in_(select(model.id).where(_clause(target, target_field, lookup, raw)))
@@ -165,6 +188,13 @@ def _int_param(params: Any, name: str, default: int) -> int:
 def _page_uri(resource: Resource, params: Any, limit: int, offset: int) -> str:
     kept = [(k, v) for k, v in params.multi_items() if k not in {"limit", "offset"}]
     return f"{PREFIX}/{resource.name}/?{urlencode([*kept, ('limit', limit), ('offset', offset)])}"
+
+
+def schema_needs_staff(resource: Resource) -> bool:
+    if not resource.published_only:
+        return False
+    default = resource.column("is_published").default
+    return not (default is not None and getattr(default, "arg", None) is True)
 
 
 def schema(resource: Resource) -> dict[str, Any]:
@@ -192,7 +222,11 @@ def schema(resource: Resource) -> dict[str, Any]:
         "default_format": "application/json",
         "default_limit": DEFAULT_LIMIT,
         "fields": fields,
-        "filtering": {name: sorted(lookups) for name, lookups in resource.v1_filtering.items()},
+        # tastypie shows Meta.filtering as declared: lookup lists, or the ALL / ALL_WITH_RELATIONS constants
+        "filtering": {
+            name: declared if isinstance(declared, int) else list(declared)
+            for name, declared in resource.v1_filtering.items()
+        },
     }
 
 
@@ -223,7 +257,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             "previous": _page_uri(resource, params, limit, max(offset - limit, 0)) if offset > 0 else None,
             "total_count": total,
         }
-        return Response({"meta": meta, "objects": [dump(resource, row) for row in rows]}, media_type=MediaType.JSON)
+        return tastypie_json({"meta": meta, "objects": [dump(resource, row) for row in rows]})
 
     async def create(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
         try:
@@ -231,7 +265,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:  # bad syntax, bad UTF-8, too deep
             return error(f"Malformed JSON: {exc}")
         if isinstance(data, dict) and ("username" in data or "api_key" in data):
-            return Response(b"", status_code=401)
+            return Response(b"", status_code=401, media_type=MediaType.HTML)
         try:
             row = await crud.apply(db_session, resource, data, None, partial=False)
         except InputError as exc:
@@ -255,8 +289,12 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         await db_session.commit()
         return Response(None, status_code=HTTP_204_NO_CONTENT)
 
-    async def show_schema() -> Response[Any]:
-        return Response(schema(resource), media_type=MediaType.JSON)
+    async def show_schema(request: Request[Any, Any, Any]) -> Response[Any]:
+        if schema_needs_staff(resource) and not await staff(request):
+            # tastypie's get_schema asks the authorization to read an empty object: python.org's
+            # OnlyPublishedAuthorization refuses a non-staff caller one that is unpublished by default (a release)
+            raise NotAuthorizedException("The schema of this resource needs the API key of a staff user.")
+        return tastypie_json(schema(resource))
 
     async def show_set(request: Request[Any, Any, Any], ids: str, db_session: AsyncSession) -> Response[Any]:
         wanted = [part for part in ids.split(";") if part]
@@ -269,13 +307,13 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         missing = [p for p in wanted if int(p) not in found]
         if missing:
             body["not_found"] = missing
-        return Response(body, media_type=MediaType.JSON)
+        return tastypie_json(body)
 
     async def detail(request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Response[Any]:
         row = await crud.fetch(db_session, resource, pk, staff=await staff(request))
         if row is None:
             raise NotFoundException()
-        return Response(dump(resource, row), media_type=MediaType.JSON)
+        return tastypie_json(dump(resource, row))
 
     async def delete_detail(request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Response[None]:
         row = await crud.fetch(db_session, resource, pk, staff=True)
@@ -338,7 +376,7 @@ async def root() -> Response[Any]:
     body = {
         name: {"list_endpoint": f"{PREFIX}/{name}/", "schema": f"{PREFIX}/{name}/schema/"} for name in sorted(REGISTRY)
     }
-    return Response(body, media_type=MediaType.JSON)
+    return tastypie_json(body)
 
 
 def build_router() -> Router:

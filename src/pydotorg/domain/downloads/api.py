@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.downloads import OS, Release, ReleaseFile, ReleaseVersion
 from pydotorg.domain.api.resources import Relation, Resource, register
-from pydotorg.domain.api.v1 import ALL_LOOKUPS
+from pydotorg.domain.api.v1 import ALL, ALL_WITH_RELATIONS
 from pydotorg.domain.downloads import services
 
-EXACT = {"exact"}
+EXACT = ("exact",)
 FILE_FIELDS = [
     "name", "slug", "os", "release", "description", "is_source", "url", "gpg_signature_file", "md5_sum",
     "sha256_sum", "filesize", "download_button", "sigstore_signature_file", "sigstore_cert_file",
@@ -90,8 +90,9 @@ register(
             "slug": EXACT,
             "is_published": EXACT,
             "pre_release": EXACT,
-            "version": {"exact", "startswith"},
-            "release_date": ALL_LOOKUPS,
+            "version": ("exact", "startswith"),
+            # python.org declares ("release_date": (ALL,)): tastypie then refuses every lookup on it, exact too
+            "release_date": (ALL,),
         },
         v2_filters={
             "name": ("name", "exact"),
@@ -121,9 +122,9 @@ register(
         v1_filtering={
             "name": EXACT,
             "slug": EXACT,
-            "os": ALL_LOOKUPS,
-            "release": ALL_LOOKUPS,
-            "description": {"contains"},
+            "os": ALL_WITH_RELATIONS,
+            "release": ALL_WITH_RELATIONS,
+            "description": ("contains",),
         },
         v1_list_delete=True,
         v2_filters={

@@ -34,10 +34,10 @@ register(
         read_from={"content": "content_rendered"},
         published_only=True,
         v1_filtering={
-            "title": {"exact"},
-            "keywords": {"exact", "icontains"},
-            "path": {"exact"},
-            "is_published": {"exact"},
+            "title": ("exact",),
+            "keywords": ("exact", "icontains"),
+            "path": ("exact",),
+            "is_published": ("exact",),
         },
         v2_filters={
             "title": ("title", "exact"),
