@@ -225,10 +225,15 @@ async def test_v2_lists_and_hyperlinks(client: AsyncTestClient[Litestar]) -> Non
     assert files[0]["release"].startswith("http://testserver.local/api/v2/downloads/release/")
     detail = await client.get(files[0]["resource_uri"].removeprefix("http://testserver.local"))
     assert detail.status_code == 200 and detail.json() == files[0]
-    assert (
+    # DRF's format suffix is echoed into the hyperlinks (format_suffix_patterns + reverse(format=...))
+    suffixed = (
         await client.get(files[0]["resource_uri"].removeprefix("http://testserver.local").rstrip("/") + ".json")
-    ).json() == files[0]
-    assert (await client.get("/api/v2/downloads/os.json")).json() == (await client.get("/api/v2/downloads/os/")).json()
+    ).json()
+    assert suffixed == {k: v.replace(v, v.rstrip("/") + ".json") if k in {"os", "release", "resource_uri"} else v
+                        for k, v in files[0].items()}  # fmt: skip
+    assert [o["name"] for o in (await client.get("/api/v2/downloads/os.json")).json()] == [
+        o["name"] for o in (await client.get("/api/v2/downloads/os/")).json()
+    ]
     assert (await client.get("/api/v2/pages/page.json?foo=1")).status_code == 400  # same filters as the list
     root = (await client.get("/api/v2/")).json()
     assert root["downloads/release"] == "http://testserver.local/api/v2/downloads/release/"
@@ -244,7 +249,8 @@ async def test_v2_filters(client: AsyncTestClient[Litestar]) -> None:
     assert len((await client.get("/api/v2/downloads/release/?version=3&limit=5&order_by=x")).json()) == 189
     refused = await client.get("/api/v2/downloads/release_file/?limit=5")
     assert refused.status_code == 400
-    assert refused.json() == {"error": ["'limit' is not an allowed filter on the 'release_file' field."]}
+    # python.org's BaseFilterSet: a parameter without a lookup is field 'limit' with lookup 'exact'
+    assert refused.json() == {"error": ["'exact' is not an allowed filter on the 'limit' field."]}
     assert (await client.get("/api/v2/pages/page/?foo=1")).status_code == 400
     assert len((await client.get("/api/v2/pages/page/?keywords__icontains=science")).json()) >= 1
     assert (await client.get("/api/v2/downloads/release_file/?os=abc")).status_code == 400
@@ -539,3 +545,29 @@ async def test_v1_and_unknown_api_404s_as_django(client: AsyncTestClient[Litesta
         assert response.status_code == 404 and "<title>Welcome to Python.org</title>" in response.text, path
     # a v2 object that does not exist is still DRF's JSON (get_object_or_404's message, as DRF passes it on)
     assert (await client.get("/api/v2/downloads/os/99999999/")).json() == {"detail": "No OS matches the given query."}
+
+
+async def test_v2_format_negotiation_allow_header_and_405_as_drf(client: AsyncTestClient[Litestar]) -> None:
+    # ?format=json: DRF keeps it in every hyperlink (preserve_builtin_query_params)
+    listed = (await client.get("/api/v2/downloads/os/?format=json")).json()
+    assert listed and all(o["resource_uri"].endswith("/?format=json") for o in listed)
+    # python.org's BaseFilterSet sees ?format too: pages and release files refuse it, releases and OSes do not
+    refused = await client.get("/api/v2/pages/page/?format=json")
+    assert refused.json() == {"error": ["'exact' is not an allowed filter on the 'format' field."]}
+    # no browsable API: any other renderer is DRF's 404
+    for path in ("/api/v2/downloads/os/?format=api", "/api/v2/?format=api", "/api/v2/downloads/os/1/?format=api"):
+        response = await client.get(path)
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), path
+    # the router's root with the suffix, and the suffix on the extra action
+    root = (await client.get("/api/v2/.json")).json()
+    assert root["downloads/os"] == "http://testserver.local/api/v2/downloads/os.json"
+    deleted = await client.delete("/api/v2/downloads/release_file/delete_by_release.json?release=1")
+    assert deleted.status_code == 401
+    # DRF's Allow header on every response of a view, and its 405 wording
+    assert (await client.get("/api/v2/downloads/os/")).headers["allow"] == "GET, POST, HEAD, OPTIONS"
+    assert (await client.get("/api/v2/downloads/os/1/")).headers["allow"] == "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
+    assert (await client.get("/api/v2/pages/page/")).headers["allow"] == "GET, HEAD, OPTIONS"
+    refused_post = await client.post("/api/v2/pages/page/", json={})
+    assert refused_post.status_code == 405
+    assert refused_post.json() == {"detail": 'Method "POST" not allowed.'}
+    assert refused_post.headers["allow"] == "GET, HEAD, OPTIONS"

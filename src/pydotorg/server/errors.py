@@ -31,6 +31,7 @@ from litestar.status_codes import (
     HTTP_302_FOUND,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
+    HTTP_405_METHOD_NOT_ALLOWED,
     HTTP_409_CONFLICT,
     HTTP_410_GONE,
     HTTP_429_TOO_MANY_REQUESTS,
@@ -40,6 +41,7 @@ from litestar.types import Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError
 
 from pydotorg.db.models.pages import RAW_TEMPLATE
+from pydotorg.domain.api.v2 import drf_allow
 from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
 from pydotorg.domain.redirects.legacy import find_legacy_redirect
 from pydotorg.domain.users.auth import ensure_user
@@ -209,6 +211,12 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
         login_url = ADMIN_LOGIN_URL if target.startswith("/admin/") else LOGIN_URL
         return Redirect(f"{login_url}?{urlencode({'next': target}, safe='/')}", status_code=HTTP_302_FOUND)
     if wants_json(request):
+        if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED and request.url.path.startswith("/api/v2/"):
+            # DRF's MethodNotAllowed wording, and its Allow header (its method order, HEAD with GET, OPTIONS)
+            exc.detail = f'Method "{request.method}" not allowed.'
+            allowed = {m.strip() for m in str(headers.get("Allow", headers.get("allow", ""))).split(",") if m.strip()}
+            headers = {k: v for k, v in headers.items() if k.lower() != "allow"}
+            headers["Allow"] = drf_allow(allowed)
         if exc.status_code == HTTP_429_TOO_MANY_REQUESTS and "Retry-After" in headers:
             exc.detail = f"Request was throttled. Expected available in {headers['Retry-After']} seconds."
         response = json_error(

@@ -94,7 +94,7 @@ def get_resource(name: str) -> Resource | None:
 class InputError(Exception):
     """Bad request data: ``errors`` maps a field (or ``__all__``) to messages."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, Any]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import MediaType, Request, Response, Router, delete, get, patch, post, put
@@ -34,17 +35,50 @@ from pydotorg.web.ratelimit import rate_limit_per
 from pydotorg.web.slash import append_slash
 
 PREFIX = "/api/v2"
-FORMAT_PARAMS = {"format"}
 NO_SLASH: dict[str, Any] = {"append_slash": False}
 
 
+#: DRF's ``http_method_names`` order, in which its ``Allow`` header lists a view's methods.
+DRF_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def drf_allow(methods: set[str]) -> str:
+    """DRF's ``Allow`` header: the view's methods in its order, HEAD with GET, OPTIONS always."""
+    wanted = {m.upper() for m in methods} | {"OPTIONS"}
+    if "GET" in wanted:
+        wanted.add("HEAD")
+    return ", ".join(m for m in DRF_METHOD_ORDER if m in wanted)
+
+
+def _with_allow(methods: set[str]) -> Any:
+    header = drf_allow(methods)
+
+    async def add(response: Response[Any]) -> Response[Any]:
+        response.headers["Allow"] = header
+        return response
+
+    return add
+
+
+def check_format(request: Request[Any, Any, Any]) -> None:
+    """DRF's content negotiation: ``?format=`` names a renderer, and python.org's API has only JSON (no browsable
+    API), so any other format is DRF's 404."""
+    wanted = request.query_params.get("format")
+    if wanted is not None and wanted != "json":
+        raise NotFoundException("Not found.")
+
+
 def _absolute(request: Request[Any, Any, Any]) -> Any:
+    """Hyperlinks as DRF's ``reverse``: with the request's ``.json`` suffix (``format_suffix_patterns``), or with its
+    ``?format=`` kept (``preserve_builtin_query_params``)."""
     base = str(request.base_url).rstrip("/")
-
-    def uri(name: str, pk: int) -> str:
-        return f"{base}{PREFIX}/{name}/{pk}/"
-
-    return uri
+    if request.url.path.endswith(".json"):
+        return lambda name, pk: f"{base}{PREFIX}/{name}/{pk}.json"
+    wanted = request.query_params.get("format")
+    if wanted is not None:
+        query = urlencode({"format": wanted})
+        return lambda name, pk: f"{base}{PREFIX}/{name}/{pk}/?{query}"
+    return lambda name, pk: f"{base}{PREFIX}/{name}/{pk}/"
 
 
 def _value(value: Any) -> Any:
@@ -69,15 +103,23 @@ def bad_request(errors: dict[str, Any]) -> Response[Any]:
     return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
 
 
+def refused_filter(param: str) -> str:
+    """python.org's ``BaseFilterSet`` message for a query parameter that is not one of its filters."""
+    parts = param.split("__")
+    field, lookup = (param, "exact") if len(parts) == 1 else ("__".join(parts[:-1]), parts[-1])
+    return f"{lookup!r} is not an allowed filter on the {field!r} field."
+
+
 def filters(resource: Resource, params: Any) -> list[Any]:
+    """django-filter's filters. Pages and release files refuse every other parameter (python.org's
+    ``BaseFilterSet``, which sees ``format`` too); releases and OSes ignore them."""
+    if resource.v2_strict_filters:
+        unknown = sorted({key for key in params if key not in resource.v2_filters})
+        if unknown:
+            raise InputError({"error": [refused_filter(key) for key in unknown]})
     clauses: list[Any] = []
     for key, raw in params.multi_items():
-        if key in FORMAT_PARAMS:
-            continue
         if key not in resource.v2_filters:
-            if resource.v2_strict_filters:
-                label = resource.model_name
-                raise InputError({"error": f"'{key}' is not an allowed filter on the '{label}' field."})
             continue
         field, lookup = resource.v2_filters[key]
         if field in resource.relations:
@@ -111,19 +153,21 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         return bool(user and user.is_staff)
 
     async def list_objects(request: Request[Any, Any, Any], db_session: AsyncSession) -> Response[Any]:
+        check_format(request)
         try:
             query = crud.base_query(resource, staff=await staff(request)).where(
                 *filters(resource, request.query_params)
             )
         except InputError as exc:
             if "error" in exc.errors:
-                return Response({"error": [exc.errors["error"]]}, status_code=400, media_type=MediaType.JSON)
+                return Response({"error": exc.errors["error"]}, status_code=400, media_type=MediaType.JSON)
             return bad_request(exc.errors)
         uri = _absolute(request)
         rows = (await db_session.execute(crud.lean(resource, query))).all()
         return Response([dump(resource, row, uri) for row in rows], media_type=MediaType.JSON)
 
     async def detail(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[Any]:
+        check_format(request)
         row = await crud.fetch(db_session, resource, _pk(pk), staff=await staff(request))
         if row is None:
             raise NotFoundException(f"No {resource.model.__name__} matches the given query.")
@@ -201,6 +245,9 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
 
     basename = resource.v2_basename or resource.model_name
     list_responses, detail_responses = responses_v2(resource)
+    writes = resource.v2_writable
+    list_allow = _with_allow({"GET", "POST"} if writes else {"GET"})
+    detail_allow = _with_allow({"GET", "PUT", "PATCH", "DELETE"} if writes else {"GET"})
     handlers: list[Any] = [
         get(
             "/",
@@ -208,6 +255,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             summary=f"List every {resource.model_name}",
             cache=True,
             responses=list_responses,
+            after_request=list_allow,
         )(list_objects),
         get(
             "/{pk:str}",
@@ -216,6 +264,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             opt=NO_SLASH,
             cache=True,
             responses=detail_responses,
+            after_request=detail_allow,
         )(detail),
     ]
     if resource.v2_writable:
@@ -228,16 +277,23 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                 summary=f"Create a {resource.model_name} (staff token)",
                 guards=guard,
                 opt=perm,
+                after_request=list_allow,
             )(create),
-            put("/{pk:str}", name=f"{basename}-update", summary="Replace (staff token)", guards=guard, opt=perm)(
-                replace
-            ),
+            put(
+                "/{pk:str}",
+                name=f"{basename}-update",
+                summary="Replace (staff token)",
+                guards=guard,
+                opt=perm,
+                after_request=detail_allow,
+            )(replace),
             patch(
                 "/{pk:str}",
                 name=f"{basename}-partial-update",
                 summary="Update some fields (staff token)",
                 guards=guard,
                 opt=perm,
+                after_request=detail_allow,
             )(modify),
             delete(
                 "/{pk:str}",
@@ -246,17 +302,19 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
                 summary="Delete (staff token)",
                 guards=guard,
                 opt=perm,
+                after_request=detail_allow,
             )(remove),
         ]
     if resource.name == "downloads/release_file":
         handlers.append(
             delete(
-                "/delete_by_release/",
+                ["/delete_by_release/", "/delete_by_release.json"],
                 name="release_file-delete-by-release",
                 guards=[requires_v2_staff],
                 opt={MODEL_PERM: resource.model.__tablename__},
                 status_code=HTTP_204_NO_CONTENT,
                 summary="Delete every file of ?release=<id> (staff token)",
+                after_request=_with_allow({"DELETE"}),
             )(delete_by_release)
         )
     # DRF's format suffix on the list: /api/v2/downloads/release.json (the detail's is handled by _pk)
@@ -266,6 +324,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
         opt=NO_SLASH,
         include_in_schema=False,
         cache=True,
+        after_request=list_allow,
     )(list_objects)
     app_label = resource.name.split("/", 1)[0]
     return Router(
@@ -285,17 +344,27 @@ def _required(resource: Resource, name: str) -> bool:
 
 
 async def root(request: Request[Any, Any, Any]) -> Response[Any]:
-    """DRF's ``DefaultRouter`` root: every list endpoint by name."""
+    """DRF's ``DefaultRouter`` root: every list endpoint by name (``/api/v2/.json`` too: links with the suffix)."""
+    check_format(request)
     base = str(request.base_url).rstrip("/")
-    body = {name: f"{base}{PREFIX}/{name}/" for name in sorted(REGISTRY)}
-    return Response(body, media_type=MediaType.JSON)
+    if request.url.path.endswith(".json"):
+        body = {name: f"{base}{PREFIX}/{name}.json" for name in sorted(REGISTRY)}
+    else:
+        wanted = request.query_params.get("format")
+        query = f"?{urlencode({'format': wanted})}" if wanted is not None else ""
+        body = {name: f"{base}{PREFIX}/{name}/{query}" for name in sorted(REGISTRY)}
+    return Response(body, media_type=MediaType.JSON, headers={"Allow": drf_allow({"GET"})})
 
 
 def build_router() -> Router:
     controllers = [make_router(resource) for resource in sorted(REGISTRY.values(), key=lambda r: r.name)]
     return Router(
         path=PREFIX,
-        route_handlers=[get("/", name="api-root", tags=["API v2 (REST framework)"])(root), *controllers],
+        route_handlers=[
+            get("/", name="api-root", tags=["API v2 (REST framework)"])(root),
+            get("/.json", name="api-root-json", opt=NO_SLASH, include_in_schema=False)(root),
+            *controllers,
+        ],
         before_request=append_slash,
         middleware=[
             authenticate_first(v2_user),
