@@ -36,7 +36,7 @@ typecheck: install ## mypy --strict on src/
 	$(BIN)/mypy
 
 test: install lint typecheck ## Lint, type-check and run the whole suite with coverage (>= 90% of src/)
-	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term --cov-report=xml:var/coverage.xml
+	$(BIN)/pytest -n auto --dist loadfile --durations=25 --cov --cov-report=term --cov-report=xml:var/coverage.xml
 
 test-fast: install ## The suite without lint, type-check or browser tests
 	$(BIN)/pytest -n auto --dist loadfile -m "not e2e" -x -q

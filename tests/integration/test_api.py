@@ -571,3 +571,20 @@ async def test_v2_format_negotiation_allow_header_and_405_as_drf(client: AsyncTe
     assert refused_post.status_code == 405
     assert refused_post.json() == {"detail": 'Method "POST" not allowed.'}
     assert refused_post.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+async def test_v1_xml_and_yaml_as_tastypie(client: AsyncTestClient[Litestar]) -> None:
+    # tastypie's Serializer.to_xml / to_yaml for ?format=xml and ?format=yaml: never JSON under another label
+    import yaml
+
+    xml = await client.get("/api/v1/downloads/os/?format=xml&limit=1")
+    assert xml.headers["content-type"] == "application/xml; charset=utf-8"
+    assert xml.text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<response><meta type=\"hash\">")
+    assert '<limit type="integer">1</limit>' in xml.text and '<previous type="null"/>' in xml.text
+    assert '<objects type="list"><object type="hash"><name>' in xml.text
+    json_body = (await client.get("/api/v1/downloads/os/1/")).json()
+    as_yaml = await client.get("/api/v1/downloads/os/1/?format=yaml")
+    assert as_yaml.headers["content-type"] == "text/yaml; charset=utf-8"
+    assert yaml.safe_load(as_yaml.text) == json_body
+    # errors keep their own type
+    assert (await client.get("/api/v1/downloads/os/99999/?format=xml")).headers["content-type"].startswith("text/html")

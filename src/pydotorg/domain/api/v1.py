@@ -14,12 +14,17 @@ import datetime
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
+from xml.etree import ElementTree
 
 import msgspec
+import yaml
 from litestar import MediaType, Request, Response, Router, delete, get, post
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.exceptions import ClientException, NotAuthorizedException, NotFoundException
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_400_BAD_REQUEST
+from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import and_, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,6 +76,100 @@ def tastypie_json(body: Any, status_code: int = 200) -> Response[bytes]:
     alphabetical order, ``", "`` and ``": "`` between items), so clients that compare or hash bytes see Django's."""
     encoded = json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
     return Response(encoded, status_code=status_code, media_type=MediaType.JSON)
+
+
+# -- tastypie's other formats: ?format=xml and ?format=yaml ------------------------------------------------------
+def _xml_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "hash"
+    return "string"
+
+
+def _etree(data: Any, name: str | None = None, depth: int = 0) -> ElementTree.Element:
+    """tastypie's ``Serializer.to_etree``: the top object is ``<response>``, nested objects ``<object
+    type="hash">``, lists ``<objects>`` (``type="list"`` when named), children sorted by tag, and every value that is
+    not a string carries its type."""
+    if isinstance(data, list):
+        element = ElementTree.Element(name or "objects")
+        if name:
+            element.set("type", "list")
+        element.extend(_etree(item, depth=depth + 1) for item in data)
+    elif isinstance(data, dict):
+        element = ElementTree.Element(name or ("response" if depth == 0 else "object"))
+        if depth:
+            element.set("type", "hash")
+        element.extend(sorted((_etree(v, k, depth + 1) for k, v in data.items()), key=lambda e: e.tag))
+    else:
+        element = ElementTree.Element(name or "value")
+        kind = _xml_type(data)
+        if kind != "string":
+            element.set("type", kind)
+        if kind != "null":
+            element.text = str(data)
+    return element
+
+
+def to_xml(data: Any) -> bytes:
+    # lxml, which tastypie used, writes empty elements as <x/>; ElementTree as <x /> (text is escaped, so " />"
+    # only ever closes a tag)
+    return bytes(ElementTree.tostring(_etree(data), encoding="utf-8", xml_declaration=True)).replace(b" />", b"/>")
+
+
+def to_yaml(data: Any) -> bytes:
+    return str(yaml.safe_dump(data, allow_unicode=True)).encode()
+
+
+#: ``?format=`` -> (content type, serializer) for the formats tastypie offered besides JSON.
+OTHER_FORMATS: dict[str, tuple[str, Callable[[Any], bytes]]] = {
+    "xml": ("application/xml; charset=utf-8", to_xml),
+    "yaml": ("text/yaml; charset=utf-8", to_yaml),
+}
+
+
+def other_formats(app: ASGIApp) -> ASGIApp:
+    """Router middleware: a JSON answer re-serialised as tastypie's XML or YAML when ``?format=`` asks for one."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        wanted = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("format", [""])[-1]
+        if scope["type"] != ScopeType.HTTP or wanted not in OTHER_FORMATS:
+            await app(scope, receive, send)
+            return
+        start: Any = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            headers = MutableScopeHeaders(start)
+            body = b"".join(chunks)
+            if headers.get("content-type", "").startswith("application/json") and body:
+                content_type, serialise = OTHER_FORMATS[wanted]
+                body = serialise(json.loads(body))
+                headers["content-type"] = content_type
+                headers["content-length"] = str(len(body))
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+
+        await app(scope, receive, capture)
+
+    return middleware
 
 
 def error(message: str, status_code: int = HTTP_400_BAD_REQUEST, **extra: Any) -> Response[Any]:
@@ -197,21 +296,56 @@ def schema_needs_staff(resource: Resource) -> bool:
     return not (default is not None and getattr(default, "arg", None) is True)
 
 
+#: tastypie's help text for a field whose model field has none, by the field's type.
+TASTYPIE_HELP = {
+    "string": 'Unicode string data. Ex: "Hello World"',
+    "integer": "Integer data. Ex: 2673",
+    "boolean": "Boolean data. Ex: True",
+    "datetime": 'A date & time as a string. Ex: "2010-11-10T03:07:43"',
+    "related": "A single related resource. Can be either a URI or set of nested resource data.",
+}
+#: What tastypie shows as the default of a field that has none (str(NOT_PROVIDED)).
+NO_DEFAULT = "No default provided."
+
+
+def _schema_default(column: Any) -> Any:
+    default = column.default
+    if default is None or getattr(default, "is_callable", False) or getattr(default, "is_clause_element", False):
+        return NO_DEFAULT  # a callable default (now, a new slug) has no fixed value to show
+    return getattr(default, "arg", NO_DEFAULT)
+
+
 def schema(resource: Resource) -> dict[str, Any]:
+    """tastypie's ``build_schema``: per field its default, type, nullable, blank, readonly, help text, unique,
+    primary_key and verbose name (the related ones with their type and schema)."""
     fields: dict[str, Any] = {}
     for name in [*resource.fields, "resource_uri"]:
         if name == "resource_uri":
-            fields[name] = {"type": "string", "readonly": True, "nullable": False, "blank": False, "unique": False}
+            fields[name] = {
+                "blank": False,
+                "default": "",
+                "help_text": TASTYPIE_HELP["string"],
+                "nullable": False,
+                "primary_key": False,
+                "readonly": True,
+                "type": "string",
+                "unique": False,
+                "verbose_name": "resource uri",
+            }
             continue
         key = resource.relations[name].column if name in resource.relations else name
         column = resource.column(key)
+        kind = resource.kind(name)
         fields[name] = {
-            "type": resource.kind(name),
-            "nullable": bool(column.nullable),
             "blank": not (not column.nullable and column.default is None and column.server_default is None),
+            "default": _schema_default(column),
+            "help_text": resource.help.get(name) or TASTYPIE_HELP[kind],
+            "nullable": bool(column.nullable),
+            "primary_key": False,
             "readonly": False,
+            "type": kind,
             "unique": bool(column.unique),
-            "help_text": resource.help.get(name, ""),
+            "verbose_name": name.replace("_", " "),
         }
         if name in resource.relations:
             fields[name]["related_type"] = "to_one"
@@ -386,6 +520,7 @@ def build_router() -> Router:
         route_handlers=[get("/", name="api_v1:root", tags=["API v1 (tastypie)"])(root), *controllers],
         before_request=append_slash,
         middleware=[
+            other_formats,
             authenticate_first(v1_user),
             rate_limit_per("apiv1", "api_v1_rate_limit", rate_identity).middleware,
         ],
