@@ -588,3 +588,16 @@ async def test_v1_xml_and_yaml_as_tastypie(client: AsyncTestClient[Litestar]) ->
     assert yaml.safe_load(as_yaml.text) == json_body
     # errors keep their own type
     assert (await client.get("/api/v1/downloads/os/99999/?format=xml")).headers["content-type"].startswith("text/html")
+
+
+async def test_v1_paginator_messages_as_tastypie(client: AsyncTestClient[Litestar]) -> None:
+    # tastypie's Paginator.get_limit / get_offset wording, in a 400 {"error": ...}
+    cases = {
+        "limit=abc": "Invalid limit 'abc' provided. Please provide a positive integer.",
+        "limit=-1": "Invalid limit '-1' provided. Please provide a positive integer >= 0.",
+        "offset=abc": "Invalid offset 'abc' provided. Please provide an integer.",
+        "offset=-1": "Invalid offset '-1' provided. Please provide a positive integer >= 0.",
+    }
+    for query, message in cases.items():
+        response = await client.get(f"/api/v1/downloads/os/?{query}")
+        assert (response.status_code, response.json()) == (400, {"error": message}), query

@@ -278,7 +278,9 @@ def _int_param(params: Any, name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise InputError({"__all__": f"Invalid {name} '{raw}' provided. Please provide an integer."}) from None
+        # tastypie's Paginator words the two differently
+        wanted = "a positive integer" if name == "limit" else "an integer"
+        raise InputError({"__all__": f"Invalid {name} '{raw}' provided. Please provide {wanted}."}) from None
     if value < 0:
         raise InputError({"__all__": f"Invalid {name} '{raw}' provided. Please provide a positive integer >= 0."})
     return value
