@@ -248,3 +248,10 @@ async def test_funding_json_is_the_psf_funding_manifest(client: AsyncTestClient[
     plans = body["funding"]["plans"]
     assert [p["amount"] for p in plans] == [99, 155000, 95000, 63000, 33000, 16500, 11000, 4000, 1500]
     assert all(set(p["channels"]) <= channels for p in plans)
+
+
+async def test_cms_pages_send_their_content_type_as_stored(client: AsyncTestClient[Litestar]) -> None:
+    # Django's PageView: TemplateResponse(content_type=page.content_type) sends "text/html" exactly, no charset
+    for _ in range(2):  # rendered, then from the origin cache
+        response = await client.get("/about/apps/")
+        assert response.status_code == 200 and response.headers["content-type"] == "text/html"

@@ -99,13 +99,18 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
                 location = f"{request.base_url}".rstrip("/") + path + "/" + (f"?{query}" if query else "")
                 return Redirect(location, status_code=301)
             await ensure_site_content(request)
+            # Django's PageView answers with the page's content type exactly as stored ("text/html")
+            exact = {"content-type": page.content_type or MediaType.HTML}
             if page.template_name == RAW_TEMPLATE:
-                return Response(page.content, media_type=page.content_type or MediaType.HTML)
+                return Response(page.content, media_type=page.content_type or MediaType.HTML, headers=exact)
             context = {"page": page, "in_pages_app": True, "is_staff": viewer_is_staff(request)}
             engine = request.app.template_engine
             if cache_key is None or engine is None:
                 return Template(
-                    template_name=page.template, context=context, media_type=page.content_type or MediaType.HTML
+                    template_name=page.template,
+                    context=context,
+                    media_type=page.content_type or MediaType.HTML,
+                    headers=exact,
                 )
             # Anonymous readers share one rendering, kept in the origin cache.
             body = engine.get_template(page.template).render(**context, request=request)

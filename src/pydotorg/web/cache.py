@@ -97,7 +97,7 @@ async def cms_cache_lookup(request: Request[Any, Any, Any], key: str) -> Respons
     if stored is None:
         return None
     media_type, _, body = stored.partition(b"\n")
-    return Response(body, media_type=media_type.decode())
+    return Response(body, media_type=media_type.decode(), headers={"content-type": media_type.decode()})
 
 
 async def cms_cache_store(request: Request[Any, Any, Any], key: str, media_type: str, body: str) -> Response[bytes]:
@@ -106,7 +106,8 @@ async def cms_cache_store(request: Request[Any, Any, Any], key: str, media_type:
     await request.app.stores.get(STORE_NAME).set(
         key, media_type.encode() + b"\n" + encoded, expires_in=settings.response_cache_seconds
     )
-    return Response(encoded, media_type=media_type)
+    # The page's content type exactly as stored (Django's PageView sends it so: "text/html", no charset added)
+    return Response(encoded, media_type=media_type, headers={"content-type": media_type})
 
 
 async def clear_response_cache(stores: StoreRegistry) -> None:
