@@ -77,6 +77,10 @@ EXPORTED: frozenset[str] = frozenset(
         "work_groups_workgroup_organizers",
         "successstories_storycategory",
         "successstories_story",
+        "nominations_electionkind",
+        "nominations_election",
+        "nominations_nominee",
+        "nominations_nomination",
     }
 )
 BATCH = 500

@@ -19,6 +19,7 @@ from pydotorg.domain.events import section as events
 from pydotorg.domain.jobs import section as jobs
 from pydotorg.domain.minutes import section as minutes
 from pydotorg.domain.navigation import section as navigation
+from pydotorg.domain.nominations import section as nominations
 from pydotorg.domain.pages import section as pages
 from pydotorg.domain.redirects import section as redirects
 from pydotorg.domain.search import section as search
@@ -43,6 +44,7 @@ SECTIONS: list[Section] = [
     codesamples.SECTION,
     workgroups.SECTION,
     community.SECTION,
+    nominations.SECTION,
     search.SECTION,
     banners.SECTION,
     navigation.SECTION,

@@ -22,6 +22,7 @@ from pydotorg.db.models.imports import ImportRun
 from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobType
 from pydotorg.db.models.minutes import Minutes
 from pydotorg.db.models.navigation import Menu, MenuItem
+from pydotorg.db.models.nominations import Election, ElectionKind, Nomination, Nominee
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import LegacyRedirect, Redirect
 from pydotorg.db.models.search import SearchDocument
@@ -51,6 +52,8 @@ __all__ = (
     "Calendar",
     "CodeSample",
     "Company",
+    "Election",
+    "ElectionKind",
     "EmailAddress",
     "EmailConfirmation",
     "Event",
@@ -72,6 +75,8 @@ __all__ = (
     "Menu",
     "MenuItem",
     "Minutes",
+    "Nomination",
+    "Nominee",
     "OccurringRule",
     "Page",
     "PageDocument",
