@@ -6,6 +6,7 @@ Runs on a database of its own: whatever the corpus manages to store must not rea
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import AsyncIterator, Callable
 from html.parser import HTMLParser
@@ -46,8 +47,11 @@ PUBLIC_FORMS = (
     "/events/submit/",
     "/jobs/create/",
     "/success-stories/create/",
+    # the seed's open PSF Board election (its nominations window is around the seeding day)
+    f"/nominations/{datetime.date.today().year + 1}-psf-board-election/create/",
 )
-PAGES_AFTER = ("/", "/jobs/", "/events/", "/success-stories/", "/community/", "/blogs/", "/search/?q=corpus")
+PAGES_AFTER = ("/", "/jobs/", "/events/", "/success-stories/", "/community/", "/blogs/", "/search/?q=corpus",
+               "/users/nominations/")  # fmt: skip
 
 
 class Forms(HTMLParser):

@@ -263,3 +263,230 @@ async def test_the_demo_seed_has_an_open_and_a_closed_election_of_each_kind(
     closed = next(e for e, k in rows if k.nomination_form == "board" and e.nominations_complete(now))
     listing = await client.get(closed.nominees_url)
     assert listing.text.count('href="/nominations/elections/') >= 2  # the public nominees of the closed election
+
+
+# -- nominating, editing, accepting (issue 20, second part) -----------------------------------------------------------
+NOMINATION = {
+    "name": "Barbara Liskov",
+    "email": "barbara@example.org",
+    "previous_service": "no",
+    "employer": "Substitution Institute",
+    "other_affiliations": "",
+    "nomination_statement": "Barbara would be *great*. <script>alert('x')</script>",
+}
+
+
+async def _nomination(app: Litestar, **where: object) -> Nomination:
+    async with app.state.db_config.get_session() as session:
+        query = select(Nomination)
+        for key, value in where.items():
+            query = query.where(getattr(Nomination, key) == value)
+        return (await session.execute(query.order_by(Nomination.id.desc()))).scalars().first()  # type: ignore[return-value]
+
+
+async def test_nominating_someone_else(
+    client: AsyncTestClient[Litestar], app: Litestar, world: World, seeded_settings: object
+) -> None:
+    from tests.conftest import wait_for_mail
+
+    anonymous = await client.get("/nominations/matrix-during/create/", follow_redirects=False)
+    assert anonymous.headers["location"] == "/accounts/login/?next=/nominations/matrix-during/create/"
+    await _as(client, "member")
+    try:
+        for phase, words in (("before", "are not open yet"), ("after", "have closed")):
+            closed = await client.get(f"/nominations/matrix-{phase}/create/")
+            assert closed.status_code == 404 and words in closed.text, phase
+        form = await client.get("/nominations/matrix-during/create/")
+        assert form.status_code == 200 and 'value="2001"' in form.text and "Self-nomination" not in form.text
+        # "yes" needs at least one year; nothing is written
+        refused = await post_form(
+            client, "/nominations/matrix-during/create/", {**NOMINATION, "previous_service": "yes"}
+        )
+        assert refused.status_code == 400 and "Select at least one year" in refused.text
+        assert await _nomination(app, email="barbara@example.org") is None
+        made = await post_form(
+            client,
+            "/nominations/matrix-during/create/",
+            {
+                **NOMINATION,
+                "previous_service": "yes",
+                "previous_service_years": ["2021", "2019"],
+                "coc_acknowledged": "y",
+            },
+        )
+        assert made.status_code == 302
+        nomination = await _nomination(app, email="barbara@example.org")
+        assert made.headers["location"] == f"/nominations/matrix-during/{nomination.id}/"
+        assert nomination.previous_board_service == "2019, 2021"
+        assert nomination.nominee_id is None and not nomination.accepted
+        # acknowledgments are the nominee's to make: forced off on a third-party nomination
+        assert not nomination.coc_acknowledged
+        assert "<script>" not in nomination.nomination_statement_rendered
+        assert "<em>great</em>" in nomination.nomination_statement_rendered
+        mails = await wait_for_mail(seeded_settings, "barbara@example.org")  # type: ignore[arg-type]
+        assert mails and "You were nominated for the Matrix during" in str(mails[0]["Subject"])
+        assert f"/nominations/matrix-during/{nomination.id}/" in mails[0].get_content()
+    finally:
+        client.cookies.clear()
+
+
+async def test_self_nomination(client: AsyncTestClient[Litestar], app: Litestar, world: World) -> None:
+    await _as(client, "member")  # no first and last name yet
+    try:
+        data = {**NOMINATION, "name": "Me Myself", "email": "elect-member@example.org", "self_nomination": "y"}
+        nameless = await post_form(client, "/nominations/matrix-during/create/", {**data, "coc_acknowledged": "y"})
+        assert nameless.status_code == 400 and "/users/edit/" in nameless.text
+        async with app.state.db_config.get_session() as session:
+            user = (await session.execute(select(User).where(User.username == USERNAMES["member"]))).scalar_one()
+            user.first_name, user.last_name = "Margaret", "Hamilton"
+            await session.commit()
+        await _as(client, "member")  # the session carries the names
+        no_coc = await post_form(client, "/nominations/matrix-during/create/", data)
+        assert no_coc.status_code == 400 and "Code of Conduct" in no_coc.text
+        for _ in range(2):  # a second self-nomination reuses the nominee entry
+            done = await post_form(client, "/nominations/matrix-during/create/", {**data, "coc_acknowledged": "y"})
+            assert done.status_code == 302
+        async with app.state.db_config.get_session() as session:
+            nominees = (
+                (
+                    await session.execute(
+                        select(Nominee).where(
+                            Nominee.user_id == user.id, Nominee.election_id == world.elections["during"].id
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            assert len(nominees) == 1 and nominees[0].accepted and nominees[0].slug == "margaret-hamilton"
+        nomination = await _nomination(app, nominator_id=user.id)
+        assert nomination.accepted and nomination.coc_acknowledged and nomination.nominee_id == nominees[0].id
+        # the member's own page lists it under both headings
+        mine = await client.get("/users/nominations/")
+        assert mine.status_code == 200 and mine.text.count(f"/nominations/matrix-during/{nomination.id}/") >= 2
+    finally:
+        client.cookies.clear()
+
+
+async def test_packaging_council_form_and_hidden_service(
+    client: AsyncTestClient[Litestar], app: Litestar, world: World
+) -> None:
+    async with app.state.db_config.get_session() as session:
+        kind = ElectionKind(name="Matrix council", slug="matrix-council", nomination_form="packaging_council")
+        session.add(kind)
+        await session.flush()
+        election = await session.get(Election, world.elections["during"].id)
+        assert election is not None
+        election.kind_id, election.hide_previous_service = kind.id, True
+        await session.commit()
+    await _as(client, "nominee")  # Guido Tester has names
+    try:
+        form = await client.get("/nominations/matrix-during/create/")
+        assert "PEP 772" in form.text and "Years served" not in form.text and 'value="2001"' not in form.text
+        data = {**NOMINATION, "name": "Guido Tester", "self_nomination": "y", "coc_acknowledged": "y"}
+        refused = await post_form(client, "/nominations/matrix-during/create/", data)
+        assert refused.status_code == 400 and "eligibility" in refused.text
+        done = await post_form(client, "/nominations/matrix-during/create/", {**data, "eligibility_confirmed": "y"})
+        assert done.status_code == 302
+        nomination = await _nomination(app, name="Guido Tester", eligibility_confirmed=True)
+        assert nomination.previous_board_service is None  # the election hides previous service
+    finally:
+        client.cookies.clear()
+        async with app.state.db_config.get_session() as session:
+            await session.execute(delete(ElectionKind).where(ElectionKind.slug == "matrix-council"))
+            await session.commit()
+
+
+async def test_edit_and_accept_rules(client: AsyncTestClient[Litestar], app: Litestar, world: World) -> None:
+    async with app.state.db_config.get_session() as session:
+        nomination = await session.get(Nomination, world.nominations["during"])
+        assert nomination is not None
+        nomination.accepted, nomination.approved = False, False  # still the nominator's to change
+        await session.commit()
+    edit_url = f"/nominations/matrix-during/{world.nominations['during']}/edit/"
+    accept_url = f"/nominations/matrix-during/{world.nominations['during']}/accept/"
+    try:
+        await _as(client, "member")
+        assert (await client.get(edit_url)).status_code == 403
+        assert (await client.get(accept_url)).status_code == 403
+        await _as(client, "nominator")
+        form = await client.get(edit_url)
+        assert form.status_code == 200 and 'value="Guido Tester"' in form.text
+        assert (await client.get(accept_url)).status_code == 403  # only the nominee accepts
+        # an off-site next is ignored (Django followed it: an open redirect)
+        saved = await post_form(client, edit_url, {**NOMINATION, "name": "Guido T.", "next": "//evil.example/"})
+        assert saved.headers["location"] == f"/nominations/matrix-during/{world.nominations['during']}/"
+        assert (await _nomination(app, id=world.nominations["during"])).name == "Guido T."
+        await _as(client, "nominee")
+        answer = await post_form(client, accept_url, {"accepted": "y"})
+        assert answer.status_code == 302
+        async with app.state.db_config.get_session() as session:
+            accepted = await session.get(Nomination, world.nominations["during"])
+            assert accepted is not None and accepted.accepted
+        # accepted: the nominator can no longer change it; the nominee still can, while nominations are open
+        await _as(client, "nominator")
+        assert (await client.get(edit_url)).status_code == 403
+        await _as(client, "nominee")
+        assert (await client.get(edit_url)).status_code == 200
+        # after close nobody edits or accepts
+        closed = f"/nominations/matrix-after/{world.nominations['after']}/"
+        assert (await client.get(closed + "edit/")).status_code == 403
+        assert (await client.get(closed + "accept/")).status_code == 403
+    finally:
+        client.cookies.clear()
+
+
+async def test_statement_preview(client: AsyncTestClient[Litestar], world: World) -> None:
+    anonymous = await post_form(client, "/nominations/statement-preview/", {"text": "x"}, form_url="/accounts/login/")
+    assert anonymous.status_code == 302 and anonymous.headers["location"].startswith("/accounts/login/")
+    await _as(client, "member")
+    try:
+        preview = await post_form(
+            client,
+            "/nominations/statement-preview/",
+            {"text": "**bold** <img src=x onerror=alert(1)>"},
+            form_url="/nominations/matrix-during/create/",
+        )
+        html = preview.json()["html"]
+        assert "<strong>bold</strong>" in html and "onerror" not in html
+    finally:
+        client.cookies.clear()
+
+
+async def test_user_nominations_needs_login(client: AsyncTestClient[Litestar]) -> None:
+    response = await client.get("/users/nominations/", follow_redirects=False)
+    assert response.headers["location"] == "/accounts/login/?next=/users/nominations/"
+
+
+async def test_staff_approval_mails_the_nominee_and_the_csv(
+    client: AsyncTestClient[Litestar], app: Litestar, world: World, seeded_settings: object
+) -> None:
+    from tests.conftest import wait_for_mail
+
+    async with app.state.db_config.get_session() as session:
+        nomination = await session.get(Nomination, world.nominations["during"])
+        assert nomination is not None
+        nomination.approved = False
+        user = (await session.execute(select(User).where(User.username == USERNAMES["nominee"]))).scalar_one()
+        await session.commit()
+    await _as(client, "superuser")
+    try:
+        token = await csrf_token(client, "/admin/nominations/nomination/")
+        response = await client.post(
+            "/admin/nominations/nomination/",
+            data={"action": "approve", "_selected": str(world.nominations["during"]), "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 302
+        mails = await wait_for_mail(seeded_settings, user.email)  # type: ignore[arg-type]
+        assert any("was approved" in str(m["Subject"]) for m in mails)
+        token = await csrf_token(client, "/admin/nominations/election/")
+        exported = await client.post(
+            "/admin/nominations/election/",
+            data={"action": "export_nominees", "_selected": str(world.elections["after"].id), "_csrf_token": token},
+        )
+        assert exported.headers["content-type"].startswith("text/csv")
+        lines = exported.text.strip().splitlines()
+        assert lines[0].startswith("Election,Name,Email") and "Guido Tester" in lines[1] and user.email in lines[1]
+    finally:
+        client.cookies.clear()

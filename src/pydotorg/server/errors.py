@@ -59,7 +59,7 @@ ADMIN_LOGIN_URL = "/admin/login/"
 CSRF_FAILURE_DETAIL = "CSRF token verification failed"
 
 
-def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
+def not_found_page(request: Request[Any, Any, Any], message: str = "") -> Response[Any]:
     # An API path that no route matches is any other unknown URL, as on the Django site (tastypie's and DRF's
     # URL patterns do not match it, the CMS fallback answers 404): the HTML page. A route's own 404 is the API's.
     if wants_json(request) and "route_handler" in request.scope:
@@ -72,6 +72,7 @@ def not_found_page(request: Request[Any, Any, Any]) -> Response[Any]:
             "download_path": "/downloads/",
             "doc_path": "/doc/",
             "pypi_path": "https://pypi.org/",
+            "message": message,
         },
         status_code=HTTP_404_NOT_FOUND,
         headers={"Cache-Control": NOT_FOUND_CACHE_CONTROL},
@@ -161,10 +162,11 @@ class DeferredResponse(Response[None]):
         return _DeferredASGIResponse(request, self._resolve, kwargs.get("type_encoders"))
 
 
-async def render_not_found(request: Request[Any, Any, Any]) -> Response[Any]:
-    """The 404 page for a path a route matched but whose object does not exist (e.g. an unknown box)."""
+async def render_not_found(request: Request[Any, Any, Any], message: str = "") -> Response[Any]:
+    """The 404 page for a path a route matched but whose object does not exist (e.g. an unknown box), with the
+    route's own message when it gave one ("Nominations for ... have closed.")."""
     await ensure_site_content(request)
-    return not_found_page(request)
+    return not_found_page(request, message)
 
 
 def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -173,7 +175,9 @@ def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Respon
         return json_error(HTTP_404_NOT_FOUND, detail or "Not found.", path=request.url.path)
     if "route_handler" not in request.scope and request.method in {"GET", "HEAD"}:
         return DeferredResponse(resolve_fallback)
-    return DeferredResponse(render_not_found)
+    detail = exc.detail if isinstance(exc, HTTPException) else ""
+    message = "" if detail in ("", "Not Found", "Not found.") else detail
+    return DeferredResponse(lambda req: render_not_found(req, message))
 
 
 def server_error_response(request: Request[Any, Any, Any]) -> Response[Any]:

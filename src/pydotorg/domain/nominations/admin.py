@@ -1,8 +1,11 @@
-"""Admin registration of election kinds, elections, nominees and nominations, with Django's columns and filters
-and an "approve" action on nominees and nominations (each approval written to the admin history)."""
+"""Admin registration of election kinds, elections, nominees and nominations, with Django's columns and filters,
+an "approve" action on nominees and nominations (each approval written to the admin history and mailed to the
+nominee) and a CSV of an election's approved nominees for the election administrators."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,13 +13,15 @@ from litestar import Response
 from litestar.exceptions import PermissionDeniedException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from pydotorg.db.models import Election, ElectionKind, Nomination, Nominee
+from pydotorg.db.models import Election, ElectionKind, Nomination, Nominee, User
 from pydotorg.db.models.nominations import HEX_COLOUR, NOMINATION_FORMS
 from pydotorg.db.models.users import AdminAction, AdminLogEntry
 from pydotorg.domain.admin.registry import ModelAdmin, register
-from pydotorg.domain.nominations.services import fill_slugs
+from pydotorg.domain.nominations.services import fill_slugs, mail_approval, nominee_cards
 from pydotorg.domain.users.auth import current_user, has_perm
 
 
@@ -45,10 +50,13 @@ def _approve(admin_key: str, model_name: str, back: str) -> Any:
         if me is None or not await has_perm(request, me, f"nominations.change_{model_name}"):
             raise PermissionDeniedException(f"You need the 'nominations.change_{model_name}' permission.")
         approved = 0
+        settings = request.app.state.settings
         for row in rows:
             if not row.approved:
                 row.approved = True
                 approved += 1
+                # the nominee hears of it (Django sent nothing), once the approval commits
+                await mail_approval(db_session, settings, row)
                 db_session.add(
                     AdminLogEntry(
                         user_id=me.id,
@@ -64,6 +72,50 @@ def _approve(admin_key: str, model_name: str, back: str) -> Any:
         return Redirect(back)
 
     return handler
+
+
+#: A cell a spreadsheet would read as a formula starts with one of these: such cells get a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: object) -> str:
+    value = "" if text is None else str(text)
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+async def export_nominees_csv(request: Any, db_session: AsyncSession, rows: Sequence[Election]) -> Response[str]:
+    """The approved, accepted nominees of the selected elections, for the election administrators' ballot."""
+    me = current_user(request)
+    if me is None or not await has_perm(request, me, "nominations.view_nominee"):
+        raise PermissionDeniedException("You need the 'nominations.view_nominee' permission.")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Election", "Name", "Email", "Employer", "Previous service", "Other affiliations", "Profile"])
+    settings = request.app.state.settings
+    base = settings.site_url.rstrip("/")
+    for election in rows:
+        query = select(Nominee).where(
+            Nominee.election_id == election.id, Nominee.accepted.is_(True), Nominee.approved.is_(True)
+        )
+        nominees = list((await db_session.execute(query.options(selectinload(Nominee.election)))).scalars())
+        for card in sorted(await nominee_cards(db_session, nominees), key=lambda c: c.name.lower()):
+            user = await db_session.get(User, card.nominee.user_id) if card.nominee.user_id else None
+            writer.writerow(
+                [
+                    _cell(election.name),
+                    _cell(card.name),
+                    _cell(user.email if user else ""),
+                    _cell(card.employer),
+                    _cell(card.previous_service),
+                    _cell(card.other_affiliations),
+                    f"{base}{card.nominee.absolute_url}",
+                ]
+            )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="approved-nominees.csv"'},
+    )
 
 
 register(
@@ -113,6 +165,7 @@ register(
         },
         validate=validate_election,
         before_commit=slug_once,
+        actions={"export_nominees": ("Export the approved nominees (CSV)", export_nominees_csv)},
     )
 )
 

@@ -10,18 +10,24 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from litestar import Controller, MediaType, Request, get
-from litestar.exceptions import NotFoundException
-from litestar.response import Template
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from pydotorg.db.base import utcnow
-from pydotorg.db.models import Nomination, Nominee
-from pydotorg.domain.nominations import rules, services
-from pydotorg.domain.users.auth import current_user
+from pydotorg.db.models import Election, Nomination, Nominee
+from pydotorg.domain.nominations import forms, rules, services
+from pydotorg.domain.users.auth import CurrentUser, current_user, safe_next
+from pydotorg.domain.users.guards import requires_login
+from pydotorg.lib import markup
+from pydotorg.lib.forms import add_error, bind, value
+from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
+from pydotorg.web.forms import FORM
 
 CACHED = cache_policy("nominations")
 
@@ -104,4 +110,223 @@ class NominationsController(Controller):
         if not rules.nomination_visible(nomination, nominee_user_id, election, viewer):
             raise NotFoundException("No such nomination.")
         editable = rules.nomination_editable(nomination, nominee_user_id, election, viewer, utcnow())
-        return _page("nomination_detail", private=True, election=election, nomination=nomination, editable=editable)
+        can_accept = editable and viewer is not None and viewer.id == nominee_user_id
+        return _page(
+            "nomination_detail",
+            private=True,
+            election=election,
+            nomination=nomination,
+            editable=editable,
+            can_accept=can_accept,
+        )
+
+
+def _me(request: Request[Any, Any, Any]) -> CurrentUser:
+    user = current_user(request)
+    if user is None:  # the guard ran first
+        raise PermissionDeniedException()
+    return user
+
+
+def _form_values(form: forms.NominationForm, election: Election) -> dict[str, Any]:
+    return {
+        "name": value(form.name).strip(),
+        "email": value(form.email).strip(),
+        "previous_board_service": forms.previous_service_text(form, election),
+        "employer": value(form.employer).strip() or None,
+        "other_affiliations": value(form.other_affiliations).strip() or None,
+        "nomination_statement": value(form.nomination_statement),
+        "coc_acknowledged": bool(form.coc_acknowledged.data),
+        "mission_alignment": bool(getattr(form, "mission_alignment", None) and form.mission_alignment.data),
+        "eligibility_confirmed": bool(getattr(form, "eligibility_confirmed", None) and form.eligibility_confirmed.data),
+    }
+
+
+class NominationWriteController(Controller):
+    """Nominating, editing and accepting, and the statement preview (Django's ``nomination_create``,
+    ``nomination_edit``, ``nomination_accept`` and ``nomination_preview``)."""
+
+    path = "/nominations"
+    include_in_schema = False
+    opt = FORM
+
+    async def _open_election(self, db_session: AsyncSession, slug: str) -> Election:
+        election = await services.election_by_slug(db_session, slug)
+        if election is None:
+            raise NotFoundException("No such election.")
+        now = utcnow()
+        if not election.nominations_open(now):
+            # Django answers 404 with a message when nominations are not open yet or have closed
+            when = "have closed" if election.nominations_complete(now) else "are not open yet"
+            raise NotFoundException(f"Nominations for the {election.name} {when}.")
+        return election
+
+    async def _nomination(self, db_session: AsyncSession, election: Election, pk: int) -> tuple[Nomination, int | None]:
+        query = select(Nomination).where(Nomination.id == pk, Nomination.election_id == election.id)
+        nomination = (await db_session.execute(query)).scalars().first()
+        if nomination is None:
+            raise NotFoundException("No such nomination.")
+        nominee = await db_session.get(Nominee, nomination.nominee_id) if nomination.nominee_id else None
+        return nomination, nominee.user_id if nominee is not None else None
+
+    def _render(
+        self, election: Election, form: forms.NominationForm, *, nomination: Nomination | None, status: int = 200
+    ) -> Template:
+        template = _page(
+            "nomination_form", private=True, election=election, form=form, nomination=nomination, now=utcnow()
+        )
+        template.status_code = status
+        return template
+
+    @post("/statement-preview/", name="nominations:nomination_preview", guards=[requires_login], status_code=200)
+    async def preview(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+        """The statement rendered exactly as saving it would (Markdown, sanitised), as JSON ``{"html": ...}``."""
+        data = await request.form()
+        text = str(data.get("text", ""))[:20000].replace("\x00", "")
+        return Response({"html": markup.render(text, "markdown")}, media_type=MediaType.JSON, headers=PRIVATE)
+
+    @get("/{election_slug:str}/create/", name="nominations:nomination_create", guards=[requires_login])
+    async def create_form(
+        self, request: Request[Any, Any, Any], election_slug: str, db_session: AsyncSession
+    ) -> Template:
+        election = await self._open_election(db_session, election_slug)
+        form = forms.prepare(forms.NominationForm(), election, utcnow().date(), creating=True)
+        return self._render(election, form, nomination=None)
+
+    @post(
+        "/{election_slug:str}/create/",
+        name="nominations:nomination_create_post",
+        guards=[requires_login],
+        status_code=200,
+    )
+    async def create(
+        self, request: Request[Any, Any, Any], election_slug: str, db_session: AsyncSession, settings: Settings
+    ) -> Response[Any]:
+        election = await self._open_election(db_session, election_slug)
+        me = _me(request)
+        form = forms.prepare(await bind(forms.NominationForm, request), election, utcnow().date(), creating=True)
+        valid = form.validate()
+        for field, message in forms.check(
+            form, election, first_name=me.first_name, last_name=me.last_name, creating=True
+        ).items():
+            add_error(form, field, message)
+        if not valid or any(f.errors for f in form):
+            return self._render(election, form, nomination=None, status=HTTP_400_BAD_REQUEST)
+        nomination = await services.save_nomination(
+            db_session,
+            settings,
+            election,
+            me,
+            _form_values(form, election),
+            nomination=None,
+            self_nomination=bool(form.self_nomination.data),
+        )
+        await db_session.commit()
+        return Redirect(f"/nominations/{election.slug}/{nomination.id}/")
+
+    @get("/{election_slug:str}/{pk:int}/edit/", name="nominations:nomination_edit", guards=[requires_login])
+    async def edit_form(
+        self, request: Request[Any, Any, Any], election_slug: str, pk: int, db_session: AsyncSession
+    ) -> Template:
+        election, nomination = await self._editable(request, db_session, election_slug, pk)
+        form = forms.prepare(
+            forms.NominationForm(data=forms.initial(nomination)), election, utcnow().date(), creating=False
+        )
+        return self._render(election, form, nomination=nomination)
+
+    async def _editable(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, election_slug: str, pk: int
+    ) -> tuple[Election, Nomination]:
+        election = await services.election_by_slug(db_session, election_slug)
+        if election is None:
+            raise NotFoundException("No such election.")
+        nomination, nominee_user_id = await self._nomination(db_session, election, pk)
+        if not rules.nomination_editable(nomination, nominee_user_id, election, _me(request), utcnow()):
+            raise PermissionDeniedException("This nomination cannot be changed by you (or no longer can be).")
+        return election, nomination
+
+    @post(
+        "/{election_slug:str}/{pk:int}/edit/",
+        name="nominations:nomination_edit_post",
+        guards=[requires_login],
+        status_code=200,
+    )
+    async def edit(
+        self,
+        request: Request[Any, Any, Any],
+        election_slug: str,
+        pk: int,
+        db_session: AsyncSession,
+        settings: Settings,
+    ) -> Response[Any]:
+        election, nomination = await self._editable(request, db_session, election_slug, pk)
+        me = _me(request)
+        form = forms.prepare(await bind(forms.NominationForm, request), election, utcnow().date(), creating=False)
+        valid = form.validate()
+        for field, message in forms.check(
+            form, election, first_name=me.first_name, last_name=me.last_name, creating=False
+        ).items():
+            add_error(form, field, message)
+        if not valid or any(f.errors for f in form):
+            return self._render(election, form, nomination=nomination, status=HTTP_400_BAD_REQUEST)
+        await services.save_nomination(
+            db_session,
+            settings,
+            election,
+            me,
+            _form_values(form, election),
+            nomination=nomination,
+            self_nomination=False,
+        )
+        await db_session.commit()
+        # Django followed any POSTed `next` (an open redirect): here only a path on this site
+        data = await request.form()
+        return Redirect(safe_next(str(data.get("next", "")), f"/nominations/{election.slug}/{nomination.id}/"))
+
+    async def _acceptable(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, election_slug: str, pk: int
+    ) -> tuple[Election, Nomination]:
+        election = await services.election_by_slug(db_session, election_slug)
+        if election is None:
+            raise NotFoundException("No such election.")
+        nomination, nominee_user_id = await self._nomination(db_session, election, pk)
+        me = _me(request)
+        if nominee_user_id != me.id or not election.nominations_open(utcnow()):
+            raise PermissionDeniedException("Only the nominee may accept a nomination, while nominations are open.")
+        return election, nomination
+
+    @get("/{election_slug:str}/{pk:int}/accept/", name="nominations:nomination_accept", guards=[requires_login])
+    async def accept_form(
+        self, request: Request[Any, Any, Any], election_slug: str, pk: int, db_session: AsyncSession
+    ) -> Template:
+        election, nomination = await self._acceptable(request, db_session, election_slug, pk)
+        form = forms.AcceptForm(data={"accepted": nomination.accepted})
+        return _page("nomination_accept", private=True, election=election, nomination=nomination, form=form)
+
+    @post(
+        "/{election_slug:str}/{pk:int}/accept/",
+        name="nominations:nomination_accept_post",
+        guards=[requires_login],
+        status_code=200,
+    )
+    async def accept(
+        self, request: Request[Any, Any, Any], election_slug: str, pk: int, db_session: AsyncSession
+    ) -> Response[Any]:
+        election, nomination = await self._acceptable(request, db_session, election_slug, pk)
+        form = await bind(forms.AcceptForm, request)
+        form.validate()
+        await services.accept_nomination(db_session, nomination, bool(form.accepted.data))
+        await db_session.commit()
+        return Redirect(f"/nominations/{election.slug}/{nomination.id}/")
+
+
+class UserNominationsController(Controller):
+    """``/users/nominations/``: Django's ``user_nominations_view``."""
+
+    path = "/users"
+    include_in_schema = False
+
+    @get("/nominations/", name="users:user_nominations_view", guards=[requires_login])
+    async def nominations(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+        received, made = await services.user_nominations(db_session, _me(request), utcnow())
+        return _page("user_nominations", private=True, received=received, made=made)

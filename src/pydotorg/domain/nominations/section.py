@@ -2,12 +2,20 @@
 
 from pydotorg.db.models import Election, ElectionKind
 from pydotorg.domain.nominations import admin  # noqa: F401  (register the admin)
-from pydotorg.domain.nominations.controllers import NominationsController
+from pydotorg.domain.nominations.controllers import (
+    NominationsController,
+    NominationWriteController,
+    UserNominationsController,
+)
 from pydotorg.domain.nominations.django import DJANGO_TABLES
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
-SECTION = Section(name="nominations", pages=[NominationsController], django_tables=DJANGO_TABLES)
+SECTION = Section(
+    name="nominations",
+    pages=[NominationsController, NominationWriteController, UserNominationsController],
+    django_tables=DJANGO_TABLES,
+)
 
 # The election list and pages are kept in the shared cache; nominee and nomination pages never are (they depend on
 # the viewer, and the nominees list is drawn in a new order for every request).

@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from pydotorg.db.models import Election, ElectionKind, Nomination, Nominee, User
+from pydotorg.domain.users.auth import CurrentUser
+from pydotorg.settings import Settings
+from pydotorg.web.changes import mail_after_commit
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,10 @@ async def nominee_card(session: AsyncSession, nominee: Nominee) -> NomineeCard:
     return (await _cards(session, [nominee]))[0]
 
 
+async def nominee_cards(session: AsyncSession, nominees: list[Nominee]) -> list[NomineeCard]:
+    return await _cards(session, nominees)
+
+
 async def unique_slug(
     session: AsyncSession, column: Any, text: str, *, scope: Any = None, exclude_id: int | None = None
 ) -> str:
@@ -136,3 +143,161 @@ async def fill_slugs(session: AsyncSession, obj: Any) -> None:
         obj.slug = await unique_slug(
             session, Nominee.slug, name, scope=Nominee.election_id == obj.election_id, exclude_id=obj.id
         )
+
+
+# -- writes ----------------------------------------------------------------------------------------------------------
+def _site(settings: Settings) -> str:
+    return settings.site_url.rstrip("/")
+
+
+async def own_nominee(session: AsyncSession, election: Election, user_id: int) -> Nominee:
+    """The user's nominee entry in the election, made (accepted) when they have none: Django's self-nomination."""
+    query = select(Nominee).where(Nominee.election_id == election.id, Nominee.user_id == user_id)
+    nominee = (await session.execute(query)).scalars().first()
+    if nominee is None:
+        nominee = Nominee(election_id=election.id, user_id=user_id, accepted=True, approved=False)
+        session.add(nominee)
+        await fill_slugs(session, nominee)
+        await session.flush()
+    nominee.accepted = True
+    return nominee
+
+
+async def save_nomination(
+    session: AsyncSession,
+    settings: Settings,
+    election: Election,
+    me: CurrentUser,
+    values: dict[str, Any],
+    *,
+    nomination: Nomination | None,
+    self_nomination: bool,
+) -> Nomination:
+    """Create (``nomination`` None) or update a nomination from validated ``values``. A self-nomination links the
+    nominator's own nominee entry and is accepted; a third-party nomination carries no acknowledgments (the
+    nominee did not make them) and its nominee is e-mailed once the transaction commits."""
+    creating = nomination is None
+    if nomination is None:
+        nomination = Nomination(election_id=election.id, nominator_id=me.id, accepted=False, approved=False)
+        session.add(nomination)
+    for field in ("name", "email", "previous_board_service", "employer", "other_affiliations", "nomination_statement"):
+        setattr(nomination, field, values.get(field))
+    nomination.nomination_statement = values.get("nomination_statement") or ""
+    nomination.nomination_statement_markup_type = "markdown"
+    own = self_nomination or (not creating and await _is_self_nomination(session, nomination))
+    for flag in ("coc_acknowledged", "mission_alignment", "eligibility_confirmed"):
+        setattr(nomination, flag, bool(values.get(flag)) if own else False)
+    if creating and self_nomination:
+        nominee = await own_nominee(session, election, me.id)
+        nomination.nominee_id = nominee.id
+        nomination.accepted = True
+    await session.flush()
+    if creating and not self_nomination and nomination.email:
+        mail_after_commit(
+            session,
+            "nomination_received",
+            nomination.email,
+            election=election,
+            nomination=nomination,
+            nominator=me.full_name or me.username,
+            nomination_url=f"{_site(settings)}/nominations/{election.slug}/{nomination.id}/",
+            site=_site(settings),
+        )
+    return nomination
+
+
+async def _is_self_nomination(session: AsyncSession, nomination: Nomination) -> bool:
+    if nomination.nominee_id is None:
+        return False
+    nominee = await session.get(Nominee, nomination.nominee_id)
+    return nominee is not None and nominee.user_id == nomination.nominator_id
+
+
+async def accept_nomination(session: AsyncSession, nomination: Nomination, accepted: bool) -> None:
+    """The nominee's answer; accepting also marks them accepted as a candidate of the election."""
+    nomination.accepted = accepted
+    if accepted and nomination.nominee_id is not None:
+        nominee = await session.get(Nominee, nomination.nominee_id)
+        if nominee is not None:
+            nominee.accepted = True
+
+
+async def mail_approval(session: AsyncSession, settings: Settings, row: Nomination | Nominee) -> None:
+    """Tell a nominee that staff approved their nomination or candidacy (Django sent nothing)."""
+    election = await session.get(Election, row.election_id)
+    if election is None:
+        return
+    user = None
+    nominee = (
+        row if isinstance(row, Nominee) else (await session.get(Nominee, row.nominee_id) if row.nominee_id else None)
+    )
+    if nominee is not None and nominee.user_id is not None:
+        user = await session.get(User, nominee.user_id)
+    address = user.email if user is not None else (row.email if isinstance(row, Nomination) else None)
+    if not address:
+        return
+    name = (user.full_name or user.username) if user is not None else (row.name if isinstance(row, Nomination) else "")
+    accept_url = (
+        f"{_site(settings)}/nominations/{election.slug}/{row.id}/accept/"
+        if isinstance(row, Nomination) and not row.accepted and user is not None
+        else ""
+    )
+    mail_after_commit(
+        session,
+        "nomination_approved",
+        address,
+        election=election,
+        name=name or "nominee",
+        what="your nomination" if isinstance(row, Nomination) else "your candidacy",
+        accept_url=accept_url,
+        nominees_url=f"{_site(settings)}{election.nominees_url}",
+        site=_site(settings),
+    )
+
+
+@dataclass(frozen=True)
+class UserNomination:
+    nomination: Nomination
+    election: Election
+    editable: bool
+
+
+async def user_nominations(
+    session: AsyncSession, user: CurrentUser, now: Any
+) -> tuple[list[tuple[Election, list[UserNomination]]], list[tuple[Election, list[UserNomination]]]]:
+    """``/users/nominations/``: the nominations the user received and made, grouped by election, newest first."""
+    from pydotorg.domain.nominations.rules import nomination_editable
+
+    received_ids = select(Nominee.id).where(Nominee.user_id == user.id)
+    received = list(
+        (await session.execute(select(Nomination).where(Nomination.nominee_id.in_(received_ids)))).scalars()
+    )
+    made = list((await session.execute(select(Nomination).where(Nomination.nominator_id == user.id))).scalars())
+    election_ids = {n.election_id for n in received + made}
+    elections_by_id = {
+        e.id: e
+        for e in (
+            await session.execute(
+                select(Election).where(Election.id.in_(election_ids)).options(selectinload(Election.kind))
+            )
+        ).scalars()
+    }
+    nominee_users = {
+        n.id: n.user_id
+        for n in (
+            await session.execute(
+                select(Nominee).where(Nominee.id.in_({x.nominee_id for x in received + made if x.nominee_id}))
+            )
+        ).scalars()
+    }
+
+    def grouped(rows: list[Nomination]) -> list[tuple[Election, list[UserNomination]]]:
+        groups: dict[int, list[UserNomination]] = {}
+        for row in sorted(rows, key=lambda r: r.id, reverse=True):
+            election = elections_by_id[row.election_id]
+            editable = nomination_editable(row, nominee_users.get(row.nominee_id or 0), election, user, now)
+            groups.setdefault(election.id, []).append(UserNomination(row, election, editable))
+        order = sorted(groups, key=lambda pk: (elections_by_id[pk].date, pk), reverse=True)
+        return [(elections_by_id[pk], groups[pk]) for pk in order]
+
+    return grouped(received), grouped(made)
