@@ -490,3 +490,25 @@ async def test_staff_approval_mails_the_nominee_and_the_csv(
         assert lines[0].startswith("Election,Name,Email") and "Guido Tester" in lines[1] and user.email in lines[1]
     finally:
         client.cookies.clear()
+
+
+async def test_two_nominees_with_one_name_get_distinct_slugs(app: Litestar, world: World) -> None:
+    from pydotorg.domain.nominations.services import own_nominee
+
+    await make_user(app, "elect-sam-1")
+    await make_user(app, "elect-sam-2")
+    try:
+        async with app.state.db_config.get_session() as session:
+            election = await session.get(Election, world.elections["during"].id)
+            assert election is not None
+            slugs = []
+            for username in ("elect-sam-1", "elect-sam-2"):
+                user = (await session.execute(select(User).where(User.username == username))).scalar_one()
+                user.first_name, user.last_name = "Sam", "Same"
+                await session.flush()
+                slugs.append((await own_nominee(session, election, user.id)).slug)
+            await session.commit()
+        assert slugs == ["sam-same", "sam-same-2"]
+    finally:
+        await delete_user(app, "elect-sam-1")
+        await delete_user(app, "elect-sam-2")
