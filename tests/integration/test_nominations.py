@@ -174,7 +174,11 @@ async def test_election_pages(client: AsyncTestClient[Litestar], world: World, a
         await session.commit()
     try:
         page = await client.get("/nominations/election/matrix-after/")
-        assert "--election-accent: #0073b7" in page.text and "url(x)" not in page.text
+        # themed by a class from /nominations/accents.css (the Content-Security-Policy forbids inline styles)
+        assert f"election-kind-{kind.id}" in page.text and 'style="' not in page.text
+        css = await client.get("/nominations/accents.css")
+        assert css.headers["content-type"].startswith("text/css")
+        assert f".election-kind-{kind.id} {{ --election-accent: #0073b7; }}" in css.text and "url(x)" not in css.text
     finally:
         async with app.state.db_config.get_session() as session:
             await session.execute(delete(ElectionKind).where(ElectionKind.slug == "matrix-kind"))

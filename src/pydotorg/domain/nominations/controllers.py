@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from pydotorg.db.base import utcnow
-from pydotorg.db.models import Election, Nomination, Nominee
+from pydotorg.db.models import Election, ElectionKind, Nomination, Nominee
+from pydotorg.db.models.nominations import safe_colour
 from pydotorg.domain.nominations import forms, rules, services
 from pydotorg.domain.users.auth import CurrentUser, current_user, safe_next
 from pydotorg.domain.users.guards import requires_login
@@ -44,6 +45,16 @@ def _page(template: str, *, private: bool = False, **context: Any) -> Template:
 class NominationsController(Controller):
     path = "/nominations"
     include_in_schema = False
+
+    @get("/accents.css", name="nominations:accents", opt={"append_slash": False}, **CACHED)
+    async def accents(self, db_session: AsyncSession) -> Response[str]:
+        """Each election kind's accent colour as a class (``election-kind-<id>``): the pages are themed without
+        inline styles, which the Content-Security-Policy forbids, and only with colours that were checked."""
+        kinds = (await db_session.execute(select(ElectionKind).order_by(ElectionKind.id))).scalars()
+        rules_css = "".join(
+            f".election-kind-{kind.id} {{ --election-accent: {safe_colour(kind.accent_color)}; }}\n" for kind in kinds
+        )
+        return Response(rules_css, media_type="text/css")
 
     @get("/elections/", name="nominations:elections_list", **CACHED)
     async def elections(self, db_session: AsyncSession) -> Template:

@@ -20,4 +20,4 @@ SECTION = Section(
 # The election list and pages are kept in the shared cache; nominee and nomination pages never are (they depend on
 # the viewer, and the nominees list is drawn in a new order for every request).
 invalidates(Election, keys=["nominations"], urls=lambda e: ["/nominations/elections/", e.absolute_url])
-invalidates(ElectionKind, keys=["nominations"], urls=["/nominations/elections/"])
+invalidates(ElectionKind, keys=["nominations"], urls=["/nominations/elections/", "/nominations/accents.css"])
