@@ -173,7 +173,10 @@ async def test_every_mapped_table_arrives_with_its_ids(imported: Imported, djang
     assert by_target["users_user"].source_checksum == by_target["users_user"].target_checksum
     assert all(t.orphans == 0 and not t.skipped for t in report.tables)
     reasons = {name: reason for name, _, reason in report.not_imported}
-    assert reasons["sponsors_sponsor"].startswith("section not built yet")
+    # the sponsorship tables, polymorphic parents and their kinds included, arrive with their ids
+    assert by_target["sponsors_benefitfeatureconfiguration"].inserted == 78
+    assert by_target["sponsors_tieredbenefitconfiguration"].inserted == 46
+    assert "sponsors_sponsor" not in reasons and "nominations_election" not in reasons
     assert reasons["django_session"].startswith("sessions are signed")
     # every table of the dump is accounted for: imported or listed with a reason
     assert set(reasons) | {m.source for m in MAPPINGS} == set(await _all_source_tables(django_source))
@@ -649,9 +652,9 @@ def test_the_commands_print_the_report_and_write_it_as_json(
     )
     printed = capsys.readouterr().out
     assert "sitetree_treeitem -> navigation_menuitem" in printed and "import complete" in printed
-    assert "sponsors_sponsor (1 rows): section not built yet" in printed
+    assert "sponsors_sponsor: 1 rows read" in printed
     saved = json.loads(report_path.read_text())
-    assert saved["ok"] is True and saved["changed"] == 7168
+    assert saved["ok"] is True and saved["changed"] == 7711  # 543 of them the sponsorship tables
     with pytest.raises(click.BadParameter):
         import_django_command.callback(
             app=app,
@@ -691,3 +694,49 @@ async def test_rows_the_database_refuses_are_reported_one_by_one(
     assert sorted(row_id for row_id, _ in categories.skipped) == sorted([first["id"], second["id"]])
     assert all(reason.startswith("the database refused it") for _, reason in categories.skipped)
     assert next(t for t in report.tables if t.target == "jobs_job").skipped == []  # the rest went on
+
+
+async def test_polymorphic_sponsor_rows_load_as_their_kinds(imported: Imported) -> None:
+    """Django's multi-table polymorphic rows (feature configurations, features, assets) load as their own kinds,
+    every kind's columns with them, in one query each (joined-table inheritance over Django's tables)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import selectin_polymorphic, with_polymorphic
+
+    from pydotorg.db.models import (
+        BenefitFeature,
+        BenefitFeatureConfiguration,
+        GenericAsset,
+        TieredBenefitConfiguration,
+    )
+
+    config = build_sqlalchemy_config(imported.settings)
+    statements: list[str] = []
+    try:
+        engine = config.get_engine()
+        event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        async with config.get_session() as session:
+            configurations = with_polymorphic(BenefitFeatureConfiguration, "*")
+            rows = (await session.execute(select(configurations))).scalars().all()
+            assert len(statements) == 1  # one query, the parent LEFT JOINed to every kind's table
+            kinds = {type(row).__name__ for row in rows}
+            assert {
+                "LogoPlacementConfiguration",
+                "TieredBenefitConfiguration",
+                "RequiredImgAssetConfiguration",
+            } <= kinds
+            tiered = next(row for row in rows if isinstance(row, TieredBenefitConfiguration))
+            assert tiered.quantity >= 0 and tiered.package_id
+            features = (await session.execute(select(with_polymorphic(BenefitFeature, "*")))).scalars().all()
+            assert len(features) == 38 and all(type(f) is not BenefitFeature for f in features)
+            assets = (
+                (
+                    await session.execute(
+                        select(GenericAsset).options(selectin_polymorphic(GenericAsset, GenericAsset.__subclasses__()))
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            assert len(assets) == 21 and {a.content_type for a in assets} <= {"sponsor", "sponsorship"}
+    finally:
+        await config.get_engine().dispose()

@@ -64,10 +64,7 @@ DJANGO_INTERNAL_PREFIXES: dict[str, str] = {
     "django_celery_beat_": "Celery beat schedules: periodic jobs are scheduled from settings (SAQ cron)",
 }
 #: Tables of sections this site does not have yet: reported, so nobody mistakes them for imported.
-NOT_BUILT_PREFIXES: dict[str, str] = {
-    "nominations_": "section not built yet (elections, issue 20)",
-    "sponsors_": "section not built yet (sponsorships, issues 18 and 19)",
-}
+NOT_BUILT_PREFIXES: dict[str, str] = {}
 #: The newest Django migration this importer knows, per app it reads: a newer source may have columns it
 #: does not know about, so it refuses rather than guess.
 KNOWN_MIGRATIONS: dict[str, int] = {
@@ -86,9 +83,11 @@ KNOWN_MIGRATIONS: dict[str, int] = {
     "events": 8,
     "jobs": 22,
     "minutes": 3,
+    "nominations": 4,
     "pages": 4,
     "redirects": 2,
     "sitetree": 2,
+    "sponsors": 104,
     "successstories": 12,
     "tastypie": 2,
     "users": 17,

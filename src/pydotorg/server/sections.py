@@ -23,6 +23,7 @@ from pydotorg.domain.nominations import section as nominations
 from pydotorg.domain.pages import section as pages
 from pydotorg.domain.redirects import section as redirects
 from pydotorg.domain.search import section as search
+from pydotorg.domain.sponsors import section as sponsors
 from pydotorg.domain.successstories import section as successstories
 from pydotorg.domain.users import section as users
 from pydotorg.domain.workgroups import section as workgroups
@@ -45,6 +46,7 @@ SECTIONS: list[Section] = [
     workgroups.SECTION,
     community.SECTION,
     nominations.SECTION,
+    sponsors.SECTION,
     search.SECTION,
     banners.SECTION,
     navigation.SECTION,
