@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from advanced_alchemy.alembic.commands import AlembicCommands
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import delete as sa_delete
@@ -59,6 +60,56 @@ TEST_DATABASE_URL = per_worker_database(SERVER_DATABASE_URL)
 TEST_REDIS_URL = per_worker_redis(os.environ.get("TEST_REDIS_URL") or None)
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+# -- one portal thread for the test clients of the process ----------------------------------------------------------
+# Litestar's test clients run the app in an anyio "blocking portal": a thread with its own event loop, started for
+# each client and ended with it. The app's database work runs on greenlets (SQLAlchemy's asyncio bridge), so every
+# such thread leaves greenlet state behind when it ends, which greenlet destroys later from the main thread. Over
+# thousands of clients that clean-up eventually spun forever (seen in CI: a worker stuck in greenlet's ThreadState
+# destruction, holding the GIL, so no timeout could fire). Clients now run in one portal thread that lives as long
+# as the test process, so no thread carrying greenlets ends mid-run. A client opened while another is open (a
+# second browser of the same app) keeps a portal of its own: two lifespans of one app must not share a loop.
+_SHARED_PORTAL: dict[str, Any] = {}
+
+
+def _shared_portal() -> BlockingPortal:
+    portal: BlockingPortal | None = _SHARED_PORTAL.get("portal")
+    if portal is None or portal._event_loop_thread_id is None:  # never started, or stopped by a failed lifespan
+        manager = start_blocking_portal(backend="asyncio")
+        _SHARED_PORTAL["manager"] = manager
+        _SHARED_PORTAL["portal"] = portal = manager.__enter__()
+    return portal
+
+
+_original_aenter = AsyncTestClient.__aenter__
+_original_aexit = AsyncTestClient.__aexit__
+
+
+async def _aenter(self: AsyncTestClient[Any]) -> AsyncTestClient[Any]:
+    if _SHARED_PORTAL.get("user") is None:
+        _SHARED_PORTAL["user"] = self
+        self.blocking_portal = _shared_portal()
+    return await _original_aenter(self)
+
+
+async def _aexit(self: AsyncTestClient[Any], *args: Any) -> None:
+    try:
+        await _original_aexit(self, *args)
+    finally:
+        if _SHARED_PORTAL.get("user") is self:
+            _SHARED_PORTAL["user"] = None
+
+
+AsyncTestClient.__aenter__ = _aenter  # type: ignore[method-assign]
+AsyncTestClient.__aexit__ = _aexit  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    manager = _SHARED_PORTAL.pop("manager", None)
+    if manager is not None:
+        _SHARED_PORTAL.clear()
+        manager.__exit__(None, None, None)
 
 
 async def _reset_postgres(url: str) -> None:
