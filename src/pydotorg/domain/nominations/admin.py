@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from pydotorg.db.models import Election, ElectionKind, Nomination, Nominee, User
+from pydotorg.db.models import Election, ElectionKind, Nomination, Nominee
 from pydotorg.db.models.nominations import HEX_COLOUR, NOMINATION_FORMS
 from pydotorg.db.models.users import AdminAction, AdminLogEntry
 from pydotorg.domain.admin.registry import ModelAdmin, register
@@ -99,12 +99,11 @@ async def export_nominees_csv(request: Any, db_session: AsyncSession, rows: Sequ
         )
         nominees = list((await db_session.execute(query.options(selectinload(Nominee.election)))).scalars())
         for card in sorted(await nominee_cards(db_session, nominees), key=lambda c: c.name.lower()):
-            user = await db_session.get(User, card.nominee.user_id) if card.nominee.user_id else None
             writer.writerow(
                 [
                     _cell(election.name),
                     _cell(card.name),
-                    _cell(user.email if user else ""),
+                    _cell(card.email),
                     _cell(card.employer),
                     _cell(card.previous_service),
                     _cell(card.other_affiliations),

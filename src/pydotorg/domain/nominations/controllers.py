@@ -62,16 +62,12 @@ class NominationsController(Controller):
 
     @get("/election/{slug:str}/", name="nominations:election_detail", **CACHED)
     async def election(self, slug: str, db_session: AsyncSession) -> Template:
-        election = await services.election_by_slug(db_session, slug)
-        if election is None:
-            raise NotFoundException("No such election.")
+        election = await services.election_or_404(db_session, slug)
         return _page("election_detail", election=election, now=utcnow())
 
     @get("/elections/{slug:str}/nominees/", name="nominations:nominees_list")
     async def nominees(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
-        election = await services.election_by_slug(db_session, slug)
-        if election is None:
-            raise NotFoundException("No such election.")
+        election = await services.election_or_404(db_session, slug)
         viewer = current_user(request)
         now = utcnow()
         if rules.nominees_public(election, viewer, now):
@@ -87,9 +83,7 @@ class NominationsController(Controller):
     async def nominee(
         self, request: Request[Any, Any, Any], election_slug: str, slug: str, db_session: AsyncSession
     ) -> Template:
-        election = await services.election_by_slug(db_session, election_slug)
-        if election is None:
-            raise NotFoundException("No such election.")
+        election = await services.election_or_404(db_session, election_slug)
         query = (
             select(Nominee)
             .where(Nominee.election_id == election.id, Nominee.slug == slug)
@@ -108,15 +102,8 @@ class NominationsController(Controller):
     async def nomination(
         self, request: Request[Any, Any, Any], election_slug: str, pk: int, db_session: AsyncSession
     ) -> Template:
-        election = await services.election_by_slug(db_session, election_slug)
-        if election is None:
-            raise NotFoundException("No such election.")
-        query = select(Nomination).where(Nomination.id == pk, Nomination.election_id == election.id)
-        nomination = (await db_session.execute(query)).scalars().first()
-        if nomination is None:
-            raise NotFoundException("No such nomination.")
-        nominee = await db_session.get(Nominee, nomination.nominee_id) if nomination.nominee_id else None
-        nominee_user_id = nominee.user_id if nominee is not None else None
+        election = await services.election_or_404(db_session, election_slug)
+        nomination, nominee_user_id = await services.nomination_or_404(db_session, election, pk)
         viewer = current_user(request)
         if not rules.nomination_visible(nomination, nominee_user_id, election, viewer):
             raise NotFoundException("No such nomination.")
@@ -162,9 +149,7 @@ class NominationWriteController(Controller):
     opt = FORM
 
     async def _open_election(self, db_session: AsyncSession, slug: str) -> Election:
-        election = await services.election_by_slug(db_session, slug)
-        if election is None:
-            raise NotFoundException("No such election.")
+        election = await services.election_or_404(db_session, slug)
         now = utcnow()
         if not election.nominations_open(now):
             # Django answers 404 with a message when nominations are not open yet or have closed
@@ -172,13 +157,17 @@ class NominationWriteController(Controller):
             raise NotFoundException(f"Nominations for the {election.name} {when}.")
         return election
 
-    async def _nomination(self, db_session: AsyncSession, election: Election, pk: int) -> tuple[Nomination, int | None]:
-        query = select(Nomination).where(Nomination.id == pk, Nomination.election_id == election.id)
-        nomination = (await db_session.execute(query)).scalars().first()
-        if nomination is None:
-            raise NotFoundException("No such nomination.")
-        nominee = await db_session.get(Nominee, nomination.nominee_id) if nomination.nominee_id else None
-        return nomination, nominee.user_id if nominee is not None else None
+    async def _validated(
+        self, request: Request[Any, Any, Any], election: Election, *, creating: bool
+    ) -> tuple[forms.NominationForm, bool]:
+        """The posted form fitted to the election, with Django's cross-field rules applied: (form, valid)."""
+        me = _me(request)
+        form = forms.prepare(await bind(forms.NominationForm, request), election, utcnow().date(), creating=creating)
+        valid = form.validate()
+        checks = forms.check(form, election, first_name=me.first_name, last_name=me.last_name, creating=creating)
+        for field, message in checks.items():
+            add_error(form, field, message)
+        return form, valid and not checks
 
     def _render(
         self, election: Election, form: forms.NominationForm, *, nomination: Nomination | None, status: int = 200
@@ -214,20 +203,14 @@ class NominationWriteController(Controller):
         self, request: Request[Any, Any, Any], election_slug: str, db_session: AsyncSession, settings: Settings
     ) -> Response[Any]:
         election = await self._open_election(db_session, election_slug)
-        me = _me(request)
-        form = forms.prepare(await bind(forms.NominationForm, request), election, utcnow().date(), creating=True)
-        valid = form.validate()
-        for field, message in forms.check(
-            form, election, first_name=me.first_name, last_name=me.last_name, creating=True
-        ).items():
-            add_error(form, field, message)
-        if not valid or any(f.errors for f in form):
+        form, valid = await self._validated(request, election, creating=True)
+        if not valid:
             return self._render(election, form, nomination=None, status=HTTP_400_BAD_REQUEST)
         nomination = await services.save_nomination(
             db_session,
             settings,
             election,
-            me,
+            _me(request),
             _form_values(form, election),
             nomination=None,
             self_nomination=bool(form.self_nomination.data),
@@ -248,10 +231,8 @@ class NominationWriteController(Controller):
     async def _editable(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, election_slug: str, pk: int
     ) -> tuple[Election, Nomination]:
-        election = await services.election_by_slug(db_session, election_slug)
-        if election is None:
-            raise NotFoundException("No such election.")
-        nomination, nominee_user_id = await self._nomination(db_session, election, pk)
+        election = await services.election_or_404(db_session, election_slug)
+        nomination, nominee_user_id = await services.nomination_or_404(db_session, election, pk)
         if not rules.nomination_editable(nomination, nominee_user_id, election, _me(request), utcnow()):
             raise PermissionDeniedException("This nomination cannot be changed by you (or no longer can be).")
         return election, nomination
@@ -271,20 +252,14 @@ class NominationWriteController(Controller):
         settings: Settings,
     ) -> Response[Any]:
         election, nomination = await self._editable(request, db_session, election_slug, pk)
-        me = _me(request)
-        form = forms.prepare(await bind(forms.NominationForm, request), election, utcnow().date(), creating=False)
-        valid = form.validate()
-        for field, message in forms.check(
-            form, election, first_name=me.first_name, last_name=me.last_name, creating=False
-        ).items():
-            add_error(form, field, message)
-        if not valid or any(f.errors for f in form):
+        form, valid = await self._validated(request, election, creating=False)
+        if not valid:
             return self._render(election, form, nomination=nomination, status=HTTP_400_BAD_REQUEST)
         await services.save_nomination(
             db_session,
             settings,
             election,
-            me,
+            _me(request),
             _form_values(form, election),
             nomination=nomination,
             self_nomination=False,
@@ -297,10 +272,8 @@ class NominationWriteController(Controller):
     async def _acceptable(
         self, request: Request[Any, Any, Any], db_session: AsyncSession, election_slug: str, pk: int
     ) -> tuple[Election, Nomination]:
-        election = await services.election_by_slug(db_session, election_slug)
-        if election is None:
-            raise NotFoundException("No such election.")
-        nomination, nominee_user_id = await self._nomination(db_session, election, pk)
+        election = await services.election_or_404(db_session, election_slug)
+        nomination, nominee_user_id = await services.nomination_or_404(db_session, election, pk)
         me = _me(request)
         if nominee_user_id != me.id or not election.nominations_open(utcnow()):
             raise PermissionDeniedException("Only the nominee may accept a nomination, while nominations are open.")

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from advanced_alchemy.utils.text import slugify
+from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from pydotorg.db.models import Election, ElectionKind, Nomination, Nominee, User
+from pydotorg.domain.nominations.rules import nomination_editable
 from pydotorg.domain.users.auth import CurrentUser
 from pydotorg.settings import Settings
 from pydotorg.web.changes import mail_after_commit
@@ -24,6 +26,8 @@ class NomineeCard:
 
     nominee: Nominee
     name: str
+    #: The account's address ('' for a nominee without an account).
+    email: str
     previous_service: str
     employer: str
     other_affiliations: str
@@ -38,12 +42,30 @@ async def election_by_slug(session: AsyncSession, slug: str) -> Election | None:
     return (await session.execute(query)).scalars().first()
 
 
+async def election_or_404(session: AsyncSession, slug: str) -> Election:
+    election = await election_by_slug(session, slug)
+    if election is None:
+        raise NotFoundException("No such election.")
+    return election
+
+
+async def nomination_or_404(session: AsyncSession, election: Election, pk: int) -> tuple[Nomination, int | None]:
+    """The election's nomination ``pk`` and its nominee's user id (None while no account is linked)."""
+    query = select(Nomination).where(Nomination.id == pk, Nomination.election_id == election.id)
+    nomination = (await session.execute(query)).scalars().first()
+    if nomination is None:
+        raise NotFoundException("No such nomination.")
+    nominee = await session.get(Nominee, nomination.nominee_id) if nomination.nominee_id else None
+    return nomination, nominee.user_id if nominee is not None else None
+
+
 async def elections(session: AsyncSession) -> list[Election]:
     query = select(Election).options(selectinload(Election.kind)).order_by(Election.date.desc(), Election.id.desc())
     return list((await session.execute(query)).scalars())
 
 
-async def _cards(session: AsyncSession, nominees: list[Nominee]) -> list[NomineeCard]:
+async def nominee_cards(session: AsyncSession, nominees: list[Nominee]) -> list[NomineeCard]:
+    """The nominees' cards, in the given order, from two queries (their users, their nominations)."""
     if not nominees:
         return []
     users = {
@@ -69,6 +91,7 @@ async def _cards(session: AsyncSession, nominees: list[Nominee]) -> list[Nominee
             NomineeCard(
                 nominee=nominee,
                 name=(user.full_name or user.username) if user is not None else (source.name or "" if source else ""),
+                email=user.email if user is not None else "",
                 previous_service=(source.previous_board_service or "") if source else "",
                 employer=(source.employer or "") if source else "",
                 other_affiliations=(source.other_affiliations or "") if source else "",
@@ -92,7 +115,7 @@ async def public_nominees(session: AsyncSession, election: Election, rng: random
     nominees = list((await session.execute(query.options(selectinload(Nominee.election)))).scalars())
     nominees.sort(key=lambda n: n.id)
     rng.shuffle(nominees)
-    return await _cards(session, nominees)
+    return await nominee_cards(session, nominees)
 
 
 async def own_nominees(session: AsyncSession, election: Election, user_id: int) -> list[NomineeCard]:
@@ -100,15 +123,11 @@ async def own_nominees(session: AsyncSession, election: Election, user_id: int) 
     their entries from every election)."""
     query = select(Nominee).where(Nominee.election_id == election.id, Nominee.user_id == user_id)
     nominees = list((await session.execute(query.options(selectinload(Nominee.election)))).scalars())
-    return await _cards(session, nominees)
+    return await nominee_cards(session, nominees)
 
 
 async def nominee_card(session: AsyncSession, nominee: Nominee) -> NomineeCard:
-    return (await _cards(session, [nominee]))[0]
-
-
-async def nominee_cards(session: AsyncSession, nominees: list[Nominee]) -> list[NomineeCard]:
-    return await _cards(session, nominees)
+    return (await nominee_cards(session, [nominee]))[0]
 
 
 async def unique_slug(
@@ -266,8 +285,6 @@ async def user_nominations(
     session: AsyncSession, user: CurrentUser, now: Any
 ) -> tuple[list[tuple[Election, list[UserNomination]]], list[tuple[Election, list[UserNomination]]]]:
     """``/users/nominations/``: the nominations the user received and made, grouped by election, newest first."""
-    from pydotorg.domain.nominations.rules import nomination_editable
-
     received_ids = select(Nominee.id).where(Nominee.user_id == user.id)
     received = list(
         (await session.execute(select(Nomination).where(Nomination.nominee_id.in_(received_ids)))).scalars()
