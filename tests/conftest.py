@@ -32,6 +32,7 @@ from pydotorg.app import create_app
 from pydotorg.fixtures.seed import seed
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.settings import Settings
+from pydotorg.web.media import MediaStorage
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -148,7 +149,7 @@ def migrate_and_seed(settings: Settings) -> None:
 
     async def load() -> None:
         config = build_sqlalchemy_config(settings)
-        await seed(config.get_session)
+        await seed(config.get_session, media=MediaStorage.from_settings(settings))
         await config.get_engine().dispose()
 
     asyncio.run(load())

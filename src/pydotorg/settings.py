@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     jobs_expire_cron: str = "5 3 * * *"
     jobs_report_cron: str = "0 7 27 * *"
 
+    #: Sponsorships: the PSF sponsorship team's address (new applications, decisions) and the From of sponsor mail.
+    sponsorship_notification_to_email: str = "psf-sponsors@python.org"
+    sponsorship_notification_from_email: str = "sponsors@python.org"
+
     #: Number of concurrent jobs a SAQ worker runs.
     worker_concurrency: int = 10
     #: How many times an in-process job is retried before it is logged as failed.

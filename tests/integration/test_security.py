@@ -28,6 +28,8 @@ EXPECTED_PUBLIC_WRITES = {
     "POST /accounts/password/reset",
     "POST /accounts/password/reset/key/{key:str}",
     "POST /accounts/signup",
+    # step 1 of a sponsorship application only checks the choice and sets a cookie; applying needs an account
+    "POST /sponsors/application",
 }
 
 

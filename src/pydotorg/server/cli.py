@@ -20,6 +20,7 @@ from pydotorg.server.django_cli import export_django_command, import_django_comm
 from pydotorg.server.jobs import QUEUE_NAME, job_context
 from pydotorg.server.sections import SECTIONS
 from pydotorg.settings import get_settings
+from pydotorg.web.media import MediaStorage
 
 
 @click.command(name="seed", help="Load the menu, boxes, CMS pages and flags (idempotent).")
@@ -41,7 +42,11 @@ def seed_command(app: Litestar, django_fixtures: Path | None, volume: str) -> No
     async def run() -> Any:
         try:
             # Its commits reload the site content and clear the response cache (see web/changes.py).
-            report = await seed(app.state.db_config.get_session, django_fixtures=django_fixtures)
+            report = await seed(
+                app.state.db_config.get_session,
+                django_fixtures=django_fixtures,
+                media=MediaStorage.from_settings(settings),
+            )
             async with app.state.db_config.get_session() as session:
                 await ensure_auth_data(session)
                 # Embedded mode only: a staff account to try the admin with (never in production set-ups).

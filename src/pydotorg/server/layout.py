@@ -30,6 +30,16 @@ def _box(ctx: Mapping[str, Any], label: str, /) -> Markup:
     return _site(ctx).box(label)
 
 
+def _sponsor_logos(ctx: Mapping[str, Any], place: str, /) -> list[Any]:
+    """The enabled sponsorships' logos for a place on python.org (``jobs``, ``download``, ``sidebar``...)."""
+    return _site(ctx).placements.logos(place)
+
+
+def _sponsor_groups(ctx: Mapping[str, Any], /) -> list[Any]:
+    """The sponsors wall: logos grouped by package, each group at its package's logo width."""
+    return _site(ctx).placements.groups("sponsors")
+
+
 def _site_content(ctx: Mapping[str, Any], /) -> SiteContent:
     return _site(ctx)
 
@@ -48,6 +58,8 @@ def configure_engine(settings: Settings, manifest: StaticManifest) -> Any:
     def callback(engine: JinjaTemplateEngine) -> None:
         engine.register_template_callable("box", _box)
         engine.register_template_callable("site_content", _site_content)
+        engine.register_template_callable("sponsor_logos", _sponsor_logos)
+        engine.register_template_callable("sponsor_groups", _sponsor_groups)
         engine.register_template_callable("get_flashes", _get_flashes)
         env = engine.engine
         env.globals.update(

@@ -5,6 +5,7 @@ The snapshot is cached and versioned by :class:`pydotorg.web.site_content.SiteCo
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pydotorg.domain.banners.queries import ActiveBanner, load_active_banners, pick_banner
 from pydotorg.domain.boxes.queries import load_boxes
 from pydotorg.domain.navigation.menu import MenuTree, load_menu
+from pydotorg.domain.sponsors.placements import Placements, load_placements
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +26,12 @@ class SiteContent:
     boxes: dict[str, str] = field(default_factory=dict)
     menu: MenuTree = field(default_factory=MenuTree)
     banners: list[ActiveBanner] = field(default_factory=list)
+    #: Sponsors' logos on python.org's pages (rebuilt each day, as sponsorships start and end).
+    placements: Placements = field(default_factory=lambda: Placements({}, datetime.date.min))
+
+    @property
+    def loaded_on(self) -> datetime.date:
+        return self.placements.loaded_on
 
     def box(self, label: str) -> Markup:
         try:
@@ -43,6 +51,7 @@ def site_content_loader(session_factory: Callable[[], AsyncSession]) -> Callable
                 boxes=await load_boxes(session),
                 menu=await load_menu(session),
                 banners=await load_active_banners(session),
+                placements=await load_placements(session),
             )
 
     return load

@@ -12,6 +12,7 @@ module knows only how to cache and version it.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
@@ -44,13 +45,19 @@ class SiteContentCache(Generic[T]):
         version = await self.store.get(VERSION_KEY)
         if version is None:
             version = await bump_version(self.store)
-        if self._content is not None and version == self._version:
+        if self._content is not None and version == self._version and not self._expired(self._content):
             return self._content
         async with self._lock:
-            if self._content is None or version != self._version:
+            if self._content is None or version != self._version or self._expired(self._content):
                 self._content = await self.load()
                 self._version = version
         return self._content
+
+    @staticmethod
+    def _expired(content: Any) -> bool:
+        """Content that depends on the date (sponsorships that start and end) says when it was loaded."""
+        loaded_on = getattr(content, "loaded_on", None)
+        return loaded_on is not None and loaded_on != datetime.datetime.now(datetime.UTC).date()
 
     async def invalidate(self) -> None:
         await bump_version(self.store)

@@ -1,7 +1,28 @@
-"""PSF sponsorships (Django's ``sponsors``): so far the data layer and its Django import; the pages, dashboard,
-admin and APIs follow."""
+"""PSF sponsorships (Django's ``sponsors``): the catalogue, sponsors and their sponsorships, the logo placements on
+python.org's pages, the sponsor APIs, and the Django import of all 37 tables."""
 
+from pydotorg.db.models import (
+    LogoPlacement,
+    Sponsor,
+    SponsorBenefit,
+    Sponsorship,
+    SponsorshipPackage,
+)
+from pydotorg.domain.sponsors import api
+from pydotorg.domain.sponsors.controllers import SponsorshipApplicationController
 from pydotorg.domain.sponsors.django import DJANGO_TABLES
+from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
-SECTION = Section(name="sponsors", django_tables=DJANGO_TABLES)
+SECTION = Section(
+    name="sponsors",
+    pages=[SponsorshipApplicationController],
+    routers=[api.build_router],
+    django_tables=DJANGO_TABLES,
+)
+
+# Sponsors' logos are part of the site content snapshot (the sponsors wall, the jobs and downloads sidebars): any
+# change to what decides them reloads it in every process and clears the cached pages that show them.
+PLACEMENT_PAGES = ["/psf/sponsors/", "/jobs/", "/downloads/"]
+for _model in (Sponsorship, Sponsor, SponsorshipPackage, SponsorBenefit, LogoPlacement):
+    invalidates(_model, keys=["sponsors"], urls=PLACEMENT_PAGES, site_content=True)
