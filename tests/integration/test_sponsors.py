@@ -689,3 +689,118 @@ async def test_closed_applications_show_the_box(app: Litestar, client: AsyncTest
             ).scalar_one()
             flag.everyone = True
             await session.commit()
+
+
+# -- the sponsor dashboard ------------------------------------------------------------------------------------------
+@dataclass
+class Applicant:
+    username: str
+    user_id: int
+    sponsorship_id: int
+
+
+@pytest.fixture
+async def applicant(app: Litestar, sponsor: Sponsor) -> AsyncIterator[Applicant]:
+    name = unique("dashboard")
+    user_id = await make_user(app, name)
+    offer = await _offer(app)
+    async with app.state.db_config.get_session() as session:
+        sponsorship = await services.new_sponsorship(session, sponsor, offer.package_benefits, offer.package, user_id)
+        await session.commit()
+    yield Applicant(name, user_id, sponsorship.id)
+    await delete_user(app, name)
+
+
+async def test_the_dashboard_shows_only_ones_own_sponsorships(
+    app: Litestar, client: AsyncTestClient[Litestar], applicant: Applicant
+) -> None:
+    from tests.conftest import log_in
+
+    url = f"/users/sponsorships/{applicant.sponsorship_id}/"
+    anonymous = await client.get(url, follow_redirects=False)
+    assert anonymous.status_code == 302 and anonymous.headers["location"].startswith("/accounts/login/")
+    other = unique("nosy")
+    await make_user(app, other)
+    try:
+        await log_in(client, other)
+        assert (await client.get(url)).status_code == 404
+        assert (await client.get(f"{url}assets/")).status_code == 404
+        assert "Lifecycle Corp" not in (await client.get("/users/sponsorships/")).text
+        edit = await client.get("/users/sponsorships/sponsor/edit/", follow_redirects=False)
+        assert edit.headers["location"] == "/users/edit/"  # no sponsor to edit
+    finally:
+        await delete_user(app, other)
+    await log_in(client, applicant.username)
+    board = await client.get("/users/sponsorships/")
+    assert board.status_code == 200 and "Lifecycle Corp" in board.text and "Applied" in board.text
+    page = await client.get(url)
+    assert page.status_code == 200
+    assert "Logo for the sponsors page" in page.text  # a pending asset, with its due date
+    assert "due December 31," in page.text
+    only = await client.get("/users/sponsorships/sponsor/edit/", follow_redirects=False)
+    assert only.headers["location"].startswith("/users/sponsorships/sponsor/")
+
+
+async def test_required_assets_are_checked_and_saved(
+    app: Litestar, client: AsyncTestClient[Litestar], applicant: Applicant
+) -> None:
+    from tests.conftest import csrf_token, log_in
+
+    await log_in(client, applicant.username)
+    url = f"/users/sponsorships/{applicant.sponsorship_id}/assets/"
+    form = await client.get(url)
+    assert form.status_code == 200
+    assert "Logo for the sponsors page" in form.text
+    async with app.state.db_config.get_session() as session:
+        sponsorship = await services.get_sponsorship(session, applicant.sponsorship_id)
+        required, _provided = await services.asset_slots(session, sponsorship)
+    by_kind = {type(slot.feature).__name__: slot.feature.id for slot in required}
+    assert set(by_kind) == {"RequiredImgAsset", "RequiredTextAsset"}
+    token = await csrf_token(client, url)
+    too_long = await client.post(url, data={"_csrf_token": token, f"asset-{by_kind['RequiredTextAsset']}": "x" * 5001})
+    assert too_long.status_code == 400 and "at most 5000 characters" in too_long.text
+    small = await client.post(url, data={"_csrf_token": token},
+                              files={f"asset-{by_kind['RequiredImgAsset']}": ("a.png", _png(100, 50), "image/png")})  # fmt: skip
+    assert small.status_code == 400 and "between 400 and 2000 pixels wide" in small.text
+    saved = await client.post(url, data={"_csrf_token": token, f"asset-{by_kind['RequiredTextAsset']}": "Our draft."},
+                              files={f"asset-{by_kind['RequiredImgAsset']}": ("a.png", _png(), "image/png")},
+                              follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 302
+    async with app.state.db_config.get_session() as session:
+        sponsorship = await services.get_sponsorship(session, applicant.sponsorship_id)
+        required, provided = await services.asset_slots(session, sponsorship)
+    values = {type(slot.feature).__name__: slot.value for slot in required}
+    assert values["RequiredTextAsset"] == "Our draft."
+    assert str(values["RequiredImgAsset"]).startswith("sponsors-app-assets/")
+    detail = await client.get(f"/users/sponsorships/{applicant.sponsorship_id}/")
+    assert "Nothing is missing." in detail.text
+    gifts = await client.get(f"/users/sponsorships/{applicant.sponsorship_id}/provided-assets/")
+    assert gifts.status_code == 200 and "Job board promotion code" in gifts.text and "Not available yet." in gifts.text
+    assert provided
+
+
+async def test_editing_the_sponsor_replaces_the_contacts(
+    app: Litestar, client: AsyncTestClient[Litestar], applicant: Applicant, sponsor: Sponsor
+) -> None:
+    from tests.conftest import csrf_token, log_in
+
+    await log_in(client, applicant.username)
+    url = f"/users/sponsorships/sponsor/{sponsor.id}/"
+    page = await client.get(url)
+    assert page.status_code == 200 and f'value="pat-{sponsor.id}@example.org"' in page.text
+    token = await csrf_token(client, url)
+    fields = {"_csrf_token": token, "name": sponsor.name, "description": "Still testing.", "primary_phone": "+1 555",
+              "mailing_address_line_1": "2 Side St", "city": "Shelbyville", "postal_code": "54321", "country": "ca",
+              "contact-0-name": "Robin", "contact-0-email": f"robin-{sponsor.id}@example.org",
+              "contact-1-name": "Sam", "contact-1-email": f"sam-{sponsor.id}@example.org", "contact-1-accounting": "on"}  # fmt: skip
+    no_primary = await client.post(url, data=fields)
+    assert no_primary.status_code == 400 and "You must have a primary contact." in no_primary.text
+    saved = await client.post(url, data={**fields, "contact-0-primary": "on"}, follow_redirects=False)
+    assert saved.status_code == 302
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Sponsor, sponsor.id, populate_existing=True)
+        assert row is not None and (row.city, row.country) == ("Shelbyville", "CA")
+        contacts = await services.contacts_of(session, sponsor.id)
+        assert [(c.name, c.primary, c.accounting) for c in contacts] == [("Robin", True, False), ("Sam", False, True)]
+    other = await client.get("/users/sponsorships/sponsor/999999/")
+    assert other.status_code == 404

@@ -10,13 +10,14 @@ from pydotorg.db.models import (
 )
 from pydotorg.domain.sponsors import api
 from pydotorg.domain.sponsors.controllers import SponsorshipApplicationController
+from pydotorg.domain.sponsors.dashboard import SponsorDashboardController
 from pydotorg.domain.sponsors.django import DJANGO_TABLES
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
 SECTION = Section(
     name="sponsors",
-    pages=[SponsorshipApplicationController],
+    pages=[SponsorshipApplicationController, SponsorDashboardController],
     routers=[api.build_router],
     django_tables=DJANGO_TABLES,
 )

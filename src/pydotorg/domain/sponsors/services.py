@@ -564,3 +564,84 @@ async def estimated_cost(session: AsyncSession, sponsorship_id: int) -> int:
         SponsorBenefit.sponsorship_id == sponsorship_id
     )
     return int((await session.execute(query)).scalar() or 0)
+
+
+# -- the sponsor dashboard -------------------------------------------------------------------------------------------
+async def sponsorship_for(session: AsyncSession, pk: int, user_id: int, *, superuser: bool) -> Sponsorship:
+    """A sponsorship the user may open (submitted by them or of a sponsor they are a contact of; any for a
+    superuser); anything else does not exist for them."""
+    query = (
+        select(Sponsorship)
+        .where(Sponsorship.id == pk)
+        .options(selectinload(Sponsorship.sponsor), selectinload(Sponsorship.package))
+    )
+    if not superuser:
+        query = query.where(visible_to_clause(user_id))
+    sponsorship = (await session.execute(query)).scalars().first()
+    if sponsorship is None:
+        raise NotFoundError("No such sponsorship.")
+    return sponsorship
+
+
+async def sponsors_for(session: AsyncSession, user_id: int) -> list[Sponsor]:
+    """Django's ``edit_sponsor_info`` queryset: the sponsors of the user's visible sponsorships."""
+    of_visible = select(Sponsorship.sponsor_id).where(visible_to_clause(user_id))
+    query = select(Sponsor).where(Sponsor.id.in_(of_visible)).order_by(Sponsor.name)
+    return list((await session.execute(query)).scalars())
+
+
+@dataclass
+class AssetSlot:
+    """One asset feature of a sponsorship with the row that holds its value (None if it was never created)."""
+
+    feature: Any
+    asset: GenericAsset | None
+
+    @property
+    def value(self) -> str | None:
+        asset = self.asset
+        if isinstance(asset, TextAsset):
+            return asset.text or None
+        if isinstance(asset, ResponseAsset):
+            return asset.response or None
+        if isinstance(asset, ImgAsset):
+            return asset.image or None
+        if isinstance(asset, FileAsset):
+            return asset.file or None
+        return None
+
+    @property
+    def shared_value(self) -> str | None:
+        """A provided asset shared by every sponsorship (its configuration's text or file)."""
+        feature = self.feature
+        if isinstance(feature, ProvidedTextAsset) and feature.shared:
+            return feature.shared_text
+        if isinstance(feature, ProvidedFileAsset) and feature.shared:
+            return feature.shared_file
+        return None
+
+
+REQUIRED_KINDS = (RequiredImgAsset, RequiredTextAsset, RequiredResponseAsset)
+PROVIDED_KINDS = (ProvidedTextAsset, ProvidedFileAsset)
+
+
+async def asset_slots(session: AsyncSession, sponsorship: Sponsorship) -> tuple[list[AssetSlot], list[AssetSlot]]:
+    """(required, provided) asset features of the sponsorship with their values, in two queries."""
+    features = [f for f in await features_of(session, sponsorship.id) if isinstance(f, REQUIRED_KINDS + PROVIDED_KINDS)]
+    if not features:
+        return [], []
+    every_kind = with_polymorphic(GenericAsset, "*")
+    owners = [("sponsorship", sponsorship.id)]
+    if sponsorship.sponsor_id is not None:
+        owners.append(("sponsor", sponsorship.sponsor_id))
+    rows = await session.execute(
+        select(every_kind).where(
+            or_(*[and_(every_kind.content_type == kind, every_kind.object_id == pk) for kind, pk in owners]),
+            every_kind.internal_name.in_({str(f.internal_name) for f in features}),
+        )
+    )
+    by_key = {(a.content_type, a.internal_name): a for a in rows.scalars()}
+    slots = [AssetSlot(f, by_key.get((str(f.related_to), str(f.internal_name)))) for f in features]
+    return [s for s in slots if isinstance(s.feature, REQUIRED_KINDS)], [
+        s for s in slots if isinstance(s.feature, PROVIDED_KINDS)
+    ]
