@@ -804,3 +804,89 @@ async def test_editing_the_sponsor_replaces_the_contacts(
         assert [(c.name, c.primary, c.accounting) for c in contacts] == [("Robin", True, False), ("Sam", False, True)]
     other = await client.get("/users/sponsorships/sponsor/999999/")
     assert other.status_code == 404
+
+
+# -- the admin ----------------------------------------------------------------------------------------------------
+async def test_admin_approves_rejects_and_rolls_back_through_the_use_cases(
+    app: Litestar, client: AsyncTestClient[Litestar], sponsor: Sponsor
+) -> None:
+    from tests.conftest import csrf_token, log_in
+
+    offer = await _offer(app)
+    pk = await _apply(app, sponsor, offer)
+    clerk = unique("clerk")
+    await make_user(app, clerk, is_staff=True)
+    boss = unique("boss")
+    boss_id = await make_user(app, boss, is_staff=True, is_superuser=True)
+    base = f"/admin/sponsors/sponsorship/{pk}"
+    try:
+        await log_in(client, clerk)
+        assert (await client.get(f"{base}/approve/")).status_code == 403  # staff without the permission
+        client.cookies.clear()
+        await log_in(client, boss)
+        change = await client.get(f"{base}/change/")
+        assert change.status_code == 200 and f'href="{base}/approve/"' in change.text
+        token = await csrf_token(client, f"{base}/approve/")
+        today = TODAY.isoformat()
+        bad = await client.post(f"{base}/approve/", data={"_csrf_token": token, "package_id": str(offer.package.id),
+                                "sponsorship_fee": "1000", "start_date": today, "end_date": today})  # fmt: skip
+        assert bad.status_code == 400 and "The start date must be before the end date." in bad.text
+        end = (TODAY + datetime.timedelta(days=365)).isoformat()
+        done = await client.post(f"{base}/approve/", data={"_csrf_token": token, "package_id": str(offer.package.id),
+                                 "sponsorship_fee": "99000", "start_date": today, "end_date": end,
+                                 "renewal": "no"}, follow_redirects=False)  # fmt: skip
+        assert done.status_code == 302
+        async with app.state.db_config.get_session() as session:
+            sponsorship = await services.get_sponsorship(session, pk)
+            assert (sponsorship.status, sponsorship.sponsorship_fee, sponsorship.renewal) == ("approved", 99000, False)
+            contract = (await session.execute(select(Contract).where(Contract.sponsorship_id == pk))).scalar_one()
+            assert contract.status == "draft"
+        # rejecting an approved sponsorship is refused with the rule's message, nothing changes
+        refused = await client.post(f"{base}/reject/", data={"_csrf_token": token})
+        assert refused.status_code == 409 and "Can&#39;t reject a Approved sponsorship." in refused.text
+        back = await client.post(f"{base}/enable-edit/", data={"_csrf_token": token}, follow_redirects=False)
+        assert back.status_code == 302
+        unlock = await client.post(f"{base}/unlock/", data={"_csrf_token": token}, follow_redirects=False)
+        assert unlock.status_code == 302
+        rejected = await client.post(f"{base}/reject/", data={"_csrf_token": token}, follow_redirects=False)
+        assert rejected.status_code == 302
+        async with app.state.db_config.get_session() as session:
+            sponsorship = await services.get_sponsorship(session, pk)
+            assert (sponsorship.status, sponsorship.locked) == ("rejected", True)
+            assert (await session.execute(select(Contract).where(Contract.sponsorship_id == pk))).first() is None
+        assets = await client.get(f"{base}/list-assets/")
+        assert assets.status_code == 200 and "Logo for the sponsors page" in assets.text
+        assert (await client.get(f"{base}/nonsense/")).status_code == 404
+        history = await client.get(f"{base}/history/")
+        assert "Sponsorship rejected." in history.text and "Sponsorship approved" in history.text
+        assert boss_id
+    finally:
+        await delete_user(app, clerk)
+        await delete_user(app, boss)
+
+
+async def test_admin_checks_and_previews_notification_templates(
+    app: Litestar, client: AsyncTestClient[Litestar]
+) -> None:
+    from tests.conftest import csrf_token, log_in
+
+    boss = unique("editor")
+    await make_user(app, boss, is_staff=True, is_superuser=True)
+    async with app.state.db_config.get_session() as session:
+        row = (await session.execute(select(SponsorEmailNotificationTemplate).where(
+            SponsorEmailNotificationTemplate.internal_name == notifications.REJECTION_TO_SPONSOR))).scalar_one()  # fmt: skip
+    try:
+        await log_in(client, boss)
+        preview = await client.get(f"/admin/sponsors/sponsoremailnotificationtemplate/{row.id}/preview-content/")
+        assert preview.status_code == 200
+        assert "Example Corp for a Visionary sponsorship" in preview.text.replace("\n", " ")
+        url = f"/admin/sponsors/sponsoremailnotificationtemplate/{row.id}/change/"
+        token = await csrf_token(client, url)
+        broken = await client.post(url, data={"_csrf_token": token, "internal_name": row.internal_name,
+                                              "subject": "Hello {{ sponsor_name", "content": row.content})  # fmt: skip
+        assert broken.status_code == 400 and "The template does not parse" in broken.text
+        async with app.state.db_config.get_session() as session:
+            again = await session.get(SponsorEmailNotificationTemplate, row.id)
+            assert again is not None and again.subject == row.subject  # nothing saved
+    finally:
+        await delete_user(app, boss)

@@ -554,3 +554,26 @@ class AdminController(Controller):
         entries = (await db_session.execute(query)).unique().scalars().all()
         obj = await db_session.get(admin.model, pk)
         return page("history", admin=admin, obj=obj, pk=pk, entries=entries)
+
+    @route(
+        "/{app_label:str}/{model_name:str}/{pk:int}/{view:str}/",
+        http_method=[HttpMethod.GET, HttpMethod.POST],
+        name="admin:object_view",
+    )
+    async def object_view(  # noqa: PLR0917 - the route's path parameters
+        self,
+        request: Request[Any, Any, Any],
+        app_label: str,
+        model_name: str,
+        pk: int,
+        view: str,
+        db_session: AsyncSession,
+    ) -> Response[Any]:
+        """A model's own page of one row (``ModelAdmin.object_views``); the view checks its permission."""
+        admin = _admin_or_404(app_label, model_name)
+        handler = admin.object_views.get(view)
+        if handler is None:
+            raise NotFoundException()
+        await _require(request, admin, Permit.VIEW)
+        response: Response[Any] = await handler(request, db_session, pk)
+        return response

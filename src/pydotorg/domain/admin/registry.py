@@ -58,6 +58,9 @@ class Permit(StrEnum):
 
 #: A list-page action: (request, session, rows) -> response or None.
 Action = Callable[[Any, AsyncSession, Sequence[Any]], Awaitable[Any]]
+#: A page of one row at ``<admin url><pk>/<name>/`` (GET and POST): (request, session, pk) -> response. It checks
+#: its own permission (Django's custom admin URLs, such as a sponsorship's approve page).
+ObjectView = Callable[[Any, AsyncSession, int], Awaitable[Any]]
 
 
 @dataclass
@@ -115,6 +118,10 @@ class ModelAdmin:
     before_commit: BeforeCommit | None = None
     #: Related rows listed on the change page: (label, admin key, foreign-key column).
     related: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Links beside History and Delete on a row's page: obj -> [(label, url)] (e.g. a sponsorship's approve page).
+    object_tools: Callable[[Any], list[tuple[str, str]]] | None = None
+    #: Pages of one row beyond change, delete and history, by the last segment of their URL.
+    object_views: dict[str, ObjectView] = field(default_factory=dict)
     #: Extra validation with database access: (session, form, obj or None) -> {field: message}.
     validate: Callable[[AsyncSession, Any, Any], Awaitable[dict[str, str]]] | None = None
 
@@ -125,6 +132,9 @@ class ModelAdmin:
     @property
     def url(self) -> str:
         return f"/admin/{self.app_label}/{self.model_name}/"
+
+    def tools(self, obj: Any) -> list[tuple[str, str]]:
+        return self.object_tools(obj) if self.object_tools is not None else []
 
     def perm(self, action: Permit) -> str:
         return f"{self.app_label}.{action}_{self.model_name}"

@@ -8,7 +8,7 @@ from pydotorg.db.models import (
     Sponsorship,
     SponsorshipPackage,
 )
-from pydotorg.domain.sponsors import api
+from pydotorg.domain.sponsors import admin, api  # noqa: F401  (admin registers the models)
 from pydotorg.domain.sponsors.controllers import SponsorshipApplicationController
 from pydotorg.domain.sponsors.dashboard import SponsorDashboardController
 from pydotorg.domain.sponsors.django import DJANGO_TABLES

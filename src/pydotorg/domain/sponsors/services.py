@@ -219,6 +219,14 @@ def reject(session: AsyncSession, sponsorship: Sponsorship, actor_id: int | None
     record(session, actor_id, sponsorship, "Sponsorship rejected.")
 
 
+def check_approval(sponsorship: Sponsorship, start_date: datetime.date, end_date: datetime.date) -> None:
+    """Whether ``approve`` would accept these dates now (raises its refusal; changes nothing)."""
+    if SponsorshipStatus.APPROVED not in NEXT_STATUS.get(sponsorship.status, frozenset()):
+        raise InvalidStatusError(f"Can't approve a {status_label(sponsorship.status)} sponsorship.")
+    if start_date >= end_date:
+        raise InvalidDateRangeError("The start date must be before the end date.")
+
+
 def approve(
     session: AsyncSession,
     sponsorship: Sponsorship,
@@ -226,10 +234,7 @@ def approve(
     start_date: datetime.date,
     end_date: datetime.date,
 ) -> None:
-    if SponsorshipStatus.APPROVED not in NEXT_STATUS.get(sponsorship.status, frozenset()):
-        raise InvalidStatusError(f"Can't approve a {status_label(sponsorship.status)} sponsorship.")
-    if start_date >= end_date:
-        raise InvalidDateRangeError("The start date must be before the end date.")
+    check_approval(sponsorship, start_date, end_date)
     _move(sponsorship, SponsorshipStatus.APPROVED, "approve")
     sponsorship.start_date = start_date
     sponsorship.end_date = end_date

@@ -108,7 +108,9 @@ async def approve(
     renewal: bool | None = None,
 ) -> Contract:
     """Django's ``ApproveSponsorshipApplicationUseCase``: the package, fee and renewal staff agreed, the approval,
-    and the draft contract (a snapshot of the sponsor, its contact, the benefits and their legal clauses)."""
+    and the draft contract (a snapshot of the sponsor, its contact, the benefits and their legal clauses). A refusal
+    comes before any change."""
+    services.check_approval(sponsorship, start_date, end_date)
     if package_id is not None:
         sponsorship.package_id = package_id
         package = await session.get(SponsorshipPackage, package_id)
