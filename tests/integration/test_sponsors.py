@@ -890,3 +890,90 @@ async def test_admin_checks_and_previews_notification_templates(
             assert again is not None and again.subject == row.subject  # nothing saved
     finally:
         await delete_user(app, boss)
+
+
+async def test_admin_notifies_selected_sponsorships_after_a_preview(
+    app: Litestar, client: AsyncTestClient[Litestar], sponsor: Sponsor, seeded_settings: Settings
+) -> None:
+    from tests.conftest import csrf_token, log_in
+
+    offer = await _offer(app)
+    pk = await _apply(app, sponsor, offer)
+    boss = unique("notifier")
+    await make_user(app, boss, is_staff=True, is_superuser=True)
+    async with app.state.db_config.get_session() as session:
+        template = SponsorEmailNotificationTemplate(internal_name=unique("reminder"),
+                                                    subject="Hello {{ sponsor_name }}",
+                                                    content="Your {{ sponsorship_level }} benefits: {{ benefits | length }}.")  # fmt: skip
+        session.add(template)
+        await session.commit()
+    try:
+        await log_in(client, boss)
+        token = await csrf_token(client, "/admin/sponsors/sponsorship/")
+        base = {"_csrf_token": token, "_selected": str(pk), "action": "send_notifications"}
+        first = await client.post("/admin/sponsors/sponsorship/", data=base)
+        assert first.status_code == 200 and template.internal_name in first.text
+        incomplete = await client.post("/admin/sponsors/sponsorship/", data={**base, "step": "preview"})
+        assert incomplete.status_code == 400 and "Choose a template." in incomplete.text
+        choice = {**base, "template": str(template.id), "contact_types": "primary"}
+        preview = await client.post("/admin/sponsors/sponsorship/", data={**choice, "step": "preview"})
+        assert preview.status_code == 200
+        assert f"Hello {sponsor.name}" in preview.text and f"pat-{sponsor.id}@example.org" in preview.text
+        assert not read_mails(seeded_settings, f"pat-{sponsor.id}@example.org")  # a preview sends nothing
+        sent = await client.post("/admin/sponsors/sponsorship/", data={**choice, "step": "send"},
+                                 follow_redirects=False)  # fmt: skip
+        assert sent.status_code == 302
+        mails = await wait_for_mail(seeded_settings, f"pat-{sponsor.id}@example.org")
+        assert [str(m["Subject"]) for m in mails] == [f"Hello {sponsor.name}"]
+        history = await client.get(f"/admin/sponsors/sponsorship/{pk}/history/")
+        assert (
+            f"Notification &#39;{template.internal_name}&#39; was sent to: pat-{sponsor.id}@example.org" in history.text
+        )
+    finally:
+        async with app.state.db_config.get_session() as session:
+            await session.execute(delete(SponsorEmailNotificationTemplate).where(
+                SponsorEmailNotificationTemplate.id == template.id))  # fmt: skip
+            await session.commit()
+        await delete_user(app, boss)
+
+
+async def test_admin_exports_sponsorships_as_csv_and_xlsx(
+    app: Litestar, client: AsyncTestClient[Litestar], sponsor: Sponsor
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from pydotorg.domain.sponsors.exports import COLUMNS
+    from tests.conftest import csrf_token, log_in
+
+    offer = await _offer(app)
+    pk = await _apply(app, sponsor, offer)
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Sponsor, sponsor.id)
+        assert row is not None
+        row.landing_page_url = '=HYPERLINK("http://evil")'
+        await session.commit()
+    boss = unique("exporter")
+    await make_user(app, boss, is_staff=True, is_superuser=True)
+    try:
+        await log_in(client, boss)
+        token = await csrf_token(client, "/admin/sponsors/sponsorship/")
+        data = {"_csrf_token": token, "_selected": str(pk)}
+        as_csv = await client.post("/admin/sponsors/sponsorship/", data={**data, "action": "export_csv"})
+        assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+        table = list(csv.reader(io.StringIO(as_csv.text)))
+        assert table[0] == COLUMNS
+        assert table[1][0] == sponsor.name and table[1][2] == f"pat-{sponsor.id}@example.org"
+        assert table[1][4] == "primary" and table[1][9] == "Visionary"
+        assert table[1][8].startswith("'=")  # never a formula
+        assert table[1][11] == f"http://testserver.local/admin/sponsors/sponsorship/{pk}/change/"
+        as_xlsx = await client.post("/admin/sponsors/sponsorship/", data={**data, "action": "export_xlsx"})
+        assert as_xlsx.status_code == 200
+        sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+        assert sheet is not None
+        cells = [[c.value for c in r] for r in sheet.iter_rows()]
+        assert cells[0] == COLUMNS and cells[1][0] == sponsor.name
+    finally:
+        await delete_user(app, boss)

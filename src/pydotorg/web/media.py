@@ -71,6 +71,12 @@ def media_url(settings: Settings, path: str) -> str:
     return settings.media_url.rstrip("/") + "/" + str(path).lstrip("/")
 
 
+def absolute_media_url(settings: Settings, path: str) -> str:
+    """A stored file's URL with the configured site's origin (already absolute for remote storage)."""
+    url = media_url(settings, path)
+    return url if "://" in url else settings.absolute_url(url)
+
+
 def thumb_url(settings: Settings, path: str) -> str:
     """The URL of a stored image's thumbnail (an SVG is its own)."""
     return media_url(settings, thumbnail_name(str(path)) or str(path))

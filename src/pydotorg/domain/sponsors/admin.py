@@ -46,7 +46,7 @@ from pydotorg.db.models import (
 from pydotorg.db.models.sponsors import SponsorshipStatus
 from pydotorg.domain.admin.controllers import page
 from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, Upload, image_upload, register
-from pydotorg.domain.sponsors import notifications, services, use_cases
+from pydotorg.domain.sponsors import exports, notifications, services, use_cases
 from pydotorg.domain.users.auth import CurrentUser, current_user, has_perm
 from pydotorg.lib.errors import DomainError
 from pydotorg.lib.forms import FormData, SiteForm, add_error
@@ -566,3 +566,124 @@ SPONSORSHIP_ADMIN.object_views.update(
     {"approve": approve_view, "list-assets": assets_view} | {action: _action_view(action) for action in ACTIONS}
 )
 TEMPLATE_ADMIN.object_views["preview-content"] = preview_view
+
+
+# -- list actions: notify the selected sponsorships, export them ---------------------------------------------------
+CONTACT_TYPE_LABELS = {
+    "primary": "Primary",
+    "administrative": "Administrative",
+    "accounting": "Accounting",
+    "manager": "Manager",
+}
+
+
+async def _recipients(db_session: AsyncSession, sponsorship: Any, types: list[str]) -> list[str]:
+    """Django's ``filter_by_contact_types``: the sponsor's contacts of any of the chosen types."""
+    if sponsorship.sponsor_id is None:
+        return []
+    contacts = await services.contacts_of(db_session, sponsorship.sponsor_id)
+    return list(dict.fromkeys(c.email for c in contacts if any(getattr(c, t) for t in types)))
+
+
+async def notify_selected(request: Request[Any, Any, Any], db_session: AsyncSession, rows: Any) -> Response[Any]:
+    """Django's "Send notifications to selected": a staff template to the chosen contact types of each selected
+    sponsorship, previewed first, each sending written to that sponsorship's history."""
+    me = _me(request)
+    if not await has_perm(request, me, CHANGE_PERMISSION):
+        raise PermissionDeniedException(f"You need the '{CHANGE_PERMISSION}' permission.")
+    data = await request.form()
+    templates = list(
+        (
+            await db_session.execute(
+                select(SponsorEmailNotificationTemplate).order_by(SponsorEmailNotificationTemplate.internal_name)
+            )
+        ).scalars()
+    )
+    chosen = str(data.get("template", ""))
+    template = next((t for t in templates if str(t.id) == chosen), None)
+    types = [t for t in data.getall("contact_types", []) if t in CONTACT_TYPE_LABELS]
+    step = str(data.get("step", ""))
+    errors: list[str] = []
+    if step in {"preview", "send"}:
+        if template is None:
+            errors.append("Choose a template.")
+        if not types:
+            errors.append("Choose at least one contact type.")
+    context = {
+        "admin": SPONSORSHIP_ADMIN,
+        "rows": rows,
+        "templates": templates,
+        "chosen": template,
+        "types": types,
+        "labels": CONTACT_TYPE_LABELS,
+        "errors": errors,
+        "previews": [],
+    }
+    if errors or step not in {"preview", "send"} or template is None:
+        return page("sponsors_notify", HTTP_400_BAD_REQUEST if errors else 200, **context)
+    settings = request.app.state.settings
+    previews = []
+    text = notifications.MailText(template.subject, template.content)
+    for sponsorship in rows:
+        to = await _recipients(db_session, sponsorship, types)
+        try:
+            mail = notifications.render(text, await use_cases.mail_context(db_session, settings, sponsorship))
+        except TemplateError as exc:
+            context["errors"] = [f"The template cannot be rendered for {sponsorship}: {exc}"]
+            return page("sponsors_notify", HTTP_400_BAD_REQUEST, **context)
+        previews.append((sponsorship, to, mail))
+    if step == "preview":
+        return page("sponsors_notify", **{**context, "previews": previews})
+    sent = 0
+    for sponsorship, to, mail in previews:
+        if not to:
+            continue
+        notifications.send_after_commit(db_session, mail, to, from_email=settings.sponsorship_notification_from_email)
+        services.record(
+            db_session, me.id, sponsorship, f"Notification '{template.internal_name}' was sent to: {', '.join(to)}"
+        )
+        sent += 1
+    await db_session.commit()
+    flash(request, f"Notification sent for {sent} of {len(previews)} sponsorships.", category="success")
+    return Redirect(SPONSORSHIP_URL, status_code=302)
+
+
+async def _exported(request: Request[Any, Any, Any], db_session: AsyncSession, rows: Any) -> list[list[str]]:
+    if not await has_perm(request, _me(request), "sponsors.view_sponsorship") and not await has_perm(
+        request, _me(request), CHANGE_PERMISSION
+    ):
+        raise PermissionDeniedException("You may not see sponsorships.")
+    return await exports.export_rows(db_session, request.app.state.settings, rows)
+
+
+async def export_csv(request: Request[Any, Any, Any], db_session: AsyncSession, rows: Any) -> Response[Any]:
+    body = exports.as_csv(await _exported(request, db_session, rows))
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="sponsorships.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+async def export_xlsx(request: Request[Any, Any, Any], db_session: AsyncSession, rows: Any) -> Response[Any]:
+    body = exports.as_xlsx(await _exported(request, db_session, rows))
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": 'attachment; filename="sponsorships.xlsx"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+SPONSORSHIP_ADMIN.actions.update(
+    {
+        "send_notifications": ("Send notifications to selected", notify_selected),
+        "export_csv": ("Export selected (CSV)", export_csv),
+        "export_xlsx": ("Export selected (XLSX)", export_xlsx),
+    }
+)

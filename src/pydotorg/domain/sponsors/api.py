@@ -33,7 +33,7 @@ from pydotorg.domain.sponsors.services import LOGO_PLACES, PUBLISHERS
 from pydotorg.domain.users.auth import has_perm
 from pydotorg.lib.forms import is_number
 from pydotorg.settings import Settings
-from pydotorg.web.media import media_url
+from pydotorg.web.media import absolute_media_url
 from pydotorg.web.ratelimit import rate_limit_per
 from pydotorg.web.slash import append_slash
 
@@ -95,11 +95,6 @@ def _year(params: Any, errors: dict[str, list[str]]) -> int | None:
     return int(text)
 
 
-def absolute_media(settings: Settings, path: str) -> str:
-    url = media_url(settings, path)
-    return url if "://" in url else settings.absolute_url(url)
-
-
 def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -116,8 +111,8 @@ def placement_document(settings: Settings, logo: PlacedLogo, contacts: list[dict
         "sponsor_id": str(logo.sponsor_id),
         "sponsor_slug": logo.slug,
         "description": logo.sponsor_description,
-        "logo": absolute_media(settings, logo.logo),
-        "white_logo": absolute_media(settings, logo.white_logo) if logo.white_logo else None,
+        "logo": absolute_media_url(settings, logo.logo),
+        "white_logo": absolute_media_url(settings, logo.white_logo) if logo.white_logo else None,
         "start_date": _date(logo.start_date),
         "end_date": _date(logo.end_date),
         "sponsor_url": sponsor_url,
@@ -173,7 +168,7 @@ def _asset_value(settings: Settings, asset: GenericAsset) -> tuple[bool, str]:
     if isinstance(asset, ResponseAsset):
         return bool(asset.response), asset.response or ""
     path = asset.image if isinstance(asset, ImgAsset) else asset.file if isinstance(asset, FileAsset) else None
-    return bool(path), absolute_media(settings, path) if path else ""
+    return bool(path), absolute_media_url(settings, path) if path else ""
 
 
 @get("/sponsorship-assets/", name="assets_list")

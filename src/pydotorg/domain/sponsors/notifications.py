@@ -131,6 +131,18 @@ async def template_text(session: AsyncSession, internal_name: str) -> MailText:
     return MailText(row.subject, row.content)
 
 
+def send_after_commit(session: AsyncSession, mail: MailText, to: list[str], *, from_email: str) -> None:
+    after_commit(
+        session,
+        CoreJob.SEND_MAIL,
+        to=to,
+        subject=mail.subject,
+        body=mail.content,
+        from_email=from_email,
+        reply_to=None,
+    )
+
+
 async def notify(
     session: AsyncSession,
     internal_name: str,
@@ -152,15 +164,7 @@ async def notify(
             mail = render(DEFAULTS[internal_name], context)
         except (KeyError, TemplateError):
             raise InvalidError(f"The e-mail template {internal_name!r} cannot be rendered: {exc}") from None
-    after_commit(
-        session,
-        CoreJob.SEND_MAIL,
-        to=recipients,
-        subject=mail.subject,
-        body=mail.content,
-        from_email=from_email,
-        reply_to=None,
-    )
+    send_after_commit(session, mail, recipients, from_email=from_email)
     return mail
 
 
