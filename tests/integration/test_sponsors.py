@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from advanced_alchemy.utils.text import slugify
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import delete, func, select
@@ -59,13 +60,18 @@ async def _offer(app: Litestar) -> Offer:
         return Offer(year, package, in_package, standalone)
 
 
+def _contact(sponsor: Sponsor) -> str:
+    """The test sponsor's contact address: unique per sponsor name (SQLite reuses a deleted sponsor's id)."""
+    return f"pat-{slugify(sponsor.name)}@example.org"
+
+
 @pytest.fixture
 async def sponsor(app: Litestar) -> AsyncIterator[Sponsor]:
     async with app.state.db_config.get_session() as session:
         row = Sponsor(name=unique("Lifecycle Corp"), description="Tests things.", web_logo="sponsor_web_logos/x.png")
         session.add(row)
         await session.flush()
-        session.add(SponsorContact(sponsor_id=row.id, name="Pat", email=f"pat-{row.id}@example.org", primary=True))
+        session.add(SponsorContact(sponsor_id=row.id, name="Pat", email=_contact(row), primary=True))
         await session.commit()
     yield row
     async with app.state.db_config.get_session() as session:
@@ -106,8 +112,8 @@ async def test_new_sponsorship_copies_benefits_features_and_assets(app: Litestar
         assert all(c.program_name for c in copies)
         assert not any(c.added_by_user for c in copies)
         kinds = sorted(type(f).__name__ for f in await services.features_of(session, pk))
-        # the visionary package: four logo placements, its own tier (of four tiers), the asset features
-        assert kinds.count("LogoPlacement") == 4
+        # the visionary package: five logo placements, its own tier (of four tiers), the asset features
+        assert kinds.count("LogoPlacement") == 5
         assert kinds.count("TieredBenefit") == 1
         assert {"RequiredImgAsset", "RequiredTextAsset", "ProvidedTextAsset"} <= set(kinds)
         assets = (
@@ -220,7 +226,7 @@ async def test_reject_mails_the_psf_and_the_verified_contacts(
 ) -> None:
     offer = await _offer(app)
     pk = await _apply(app, sponsor, offer)
-    contact = f"pat-{sponsor.id}@example.org"
+    contact = _contact(sponsor)
     name = unique("verified")
     await make_user(app, name, email_address=contact)  # the contact's address is verified by an account
     settings = seeded_settings.model_copy(update={"sponsorship_notification_to_email": f"{name}-psf@example.org"})
@@ -387,6 +393,8 @@ async def test_sponsor_logos_on_the_sponsors_jobs_and_downloads_pages(client: As
     downloads = (await client.get("/downloads/")).text
     assert "Example Analytics" in downloads and "Sample Cloud Hosting" in downloads
     assert 'alt="Demo Robotics"' not in downloads  # the download logo is not in its package
+    psf = (await client.get("/psf-landing/")).text
+    assert "Thank you to our sponsors" in psf and 'alt="Demo Robotics"' in psf
     logo = await client.get("/media/sponsor_web_logos/example-analytics.svg")
     assert logo.status_code == 200
 
@@ -787,7 +795,7 @@ async def test_editing_the_sponsor_replaces_the_contacts(
     await log_in(client, applicant.username)
     url = f"/users/sponsorships/sponsor/{sponsor.id}/"
     page = await client.get(url)
-    assert page.status_code == 200 and f'value="pat-{sponsor.id}@example.org"' in page.text
+    assert page.status_code == 200 and f'value="{_contact(sponsor)}"' in page.text
     token = await csrf_token(client, url)
     fields = {"_csrf_token": token, "name": sponsor.name, "description": "Still testing.", "primary_phone": "+1 555",
               "mailing_address_line_1": "2 Side St", "city": "Shelbyville", "postal_code": "54321", "country": "ca",
@@ -918,17 +926,15 @@ async def test_admin_notifies_selected_sponsorships_after_a_preview(
         choice = {**base, "template": str(template.id), "contact_types": "primary"}
         preview = await client.post("/admin/sponsors/sponsorship/", data={**choice, "step": "preview"})
         assert preview.status_code == 200
-        assert f"Hello {sponsor.name}" in preview.text and f"pat-{sponsor.id}@example.org" in preview.text
-        assert not read_mails(seeded_settings, f"pat-{sponsor.id}@example.org")  # a preview sends nothing
+        assert f"Hello {sponsor.name}" in preview.text and _contact(sponsor) in preview.text
+        assert not read_mails(seeded_settings, _contact(sponsor))  # a preview sends nothing
         sent = await client.post("/admin/sponsors/sponsorship/", data={**choice, "step": "send"},
                                  follow_redirects=False)  # fmt: skip
         assert sent.status_code == 302
-        mails = await wait_for_mail(seeded_settings, f"pat-{sponsor.id}@example.org")
+        mails = await wait_for_mail(seeded_settings, _contact(sponsor))
         assert [str(m["Subject"]) for m in mails] == [f"Hello {sponsor.name}"]
         history = await client.get(f"/admin/sponsors/sponsorship/{pk}/history/")
-        assert (
-            f"Notification &#39;{template.internal_name}&#39; was sent to: pat-{sponsor.id}@example.org" in history.text
-        )
+        assert f"Notification &#39;{template.internal_name}&#39; was sent to: {_contact(sponsor)}" in history.text
     finally:
         async with app.state.db_config.get_session() as session:
             await session.execute(delete(SponsorEmailNotificationTemplate).where(
@@ -965,7 +971,7 @@ async def test_admin_exports_sponsorships_as_csv_and_xlsx(
         assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
         table = list(csv.reader(io.StringIO(as_csv.text)))
         assert table[0] == COLUMNS
-        assert table[1][0] == sponsor.name and table[1][2] == f"pat-{sponsor.id}@example.org"
+        assert table[1][0] == sponsor.name and table[1][2] == _contact(sponsor)
         assert table[1][4] == "primary" and table[1][9] == "Visionary"
         assert table[1][8].startswith("'=")  # never a formula
         assert table[1][11] == f"http://testserver.local/admin/sponsors/sponsorship/{pk}/change/"
@@ -977,3 +983,81 @@ async def test_admin_exports_sponsorships_as_csv_and_xlsx(
         assert cells[0] == COLUMNS and cells[1][0] == sponsor.name
     finally:
         await delete_user(app, boss)
+
+
+# -- every transition from every state ---------------------------------------------------------------------------
+LEGAL = {
+    ("applied", "approve"): "approved",
+    ("applied", "reject"): "rejected",
+    ("approved", "finalize"): "finalized",
+    ("applied", "rollback"): "applied",
+    ("approved", "rollback"): "applied",
+    ("rejected", "rollback"): "applied",
+}
+
+
+@pytest.mark.parametrize("status", ["applied", "approved", "rejected", "finalized"])
+@pytest.mark.parametrize("transition", ["approve", "reject", "finalize", "rollback"])
+async def test_transition_matrix(app: Litestar, sponsor: Sponsor, status: str, transition: str) -> None:
+    async with app.state.db_config.get_session() as session:
+        row = Sponsorship(sponsor_id=sponsor.id, status=status, locked=status != "applied", applied_on=TODAY)
+        session.add(row)
+        await session.commit()
+        pk = row.id
+    since = await _last_log(app)
+    async with app.state.db_config.get_session() as session:
+        sponsorship = await services.get_sponsorship(session, pk)
+        expected = LEGAL.get((status, transition))
+        start, end = TODAY, TODAY + datetime.timedelta(days=10)
+
+        async def move() -> None:
+            if transition == "approve":
+                services.approve(session, sponsorship, None, start, end)
+            elif transition == "reject":
+                services.reject(session, sponsorship, None)
+            elif transition == "finalize":
+                services.finalize(session, sponsorship, None)
+            else:
+                await services.rollback_to_editing(session, sponsorship, None)
+
+        if expected is None:
+            with pytest.raises(services.InvalidStatusError, match=r"Can't (approve|reject|finalize|rollback)"):
+                await move()
+            assert not session.dirty and not session.new  # refused before changing anything
+            return
+        await move()
+        await session.commit()
+        assert sponsorship.status == expected
+        assert sponsorship.locked == (expected != "applied" or status != "applied")
+    assert len(await _log(app, pk, since)) == 1  # recorded
+
+
+async def test_oversized_and_fake_logos_are_refused_with_a_message(
+    app: Litestar, client: AsyncTestClient[Litestar]
+) -> None:
+    from tests.conftest import csrf_token, log_in
+
+    offer = await _offer(app)
+    name = unique("biglogo")
+    await make_user(app, name)
+    try:
+        await log_in(client, name)
+        await _step_1(client, {"standalone_benefits": str(offer.standalone.id)})
+        token = await csrf_token(client, "/sponsors/application/new/")
+        fields = {"_csrf_token": token, "name": unique("Big Logo Corp"), "description": "x", "primary_phone": "1",
+                  "mailing_address_line_1": "1", "city": "c", "postal_code": "1", "country": "US",
+                  "contact-0-name": "A", "contact-0-email": f"{name}@example.org", "contact-0-primary": "on"}  # fmt: skip
+        large = await client.post("/sponsors/application/new/", data=fields,
+                                  files={"web_logo": ("big.png", b"\x89PNG" + b"0" * (6 * 1024 * 1024), "image/png")})  # fmt: skip
+        assert large.status_code == 400 and "The file is too large (at most 5 MB)." in large.text
+        svg = await client.post("/sponsors/application/new/", data=fields,
+                                files={"web_logo": ("logo.svg", b"<svg/>", "image/svg+xml")})  # fmt: skip
+        assert svg.status_code == 400 and "Files of type &#39;.svg&#39; are not allowed" in svg.text
+        huge = await client.post("/sponsors/application/new/", data=fields,
+                                 files={"web_logo": ("huge.png", b"0" * (50 * 1024 * 1024), "image/png")})  # fmt: skip
+        assert huge.status_code == 413
+        async with app.state.db_config.get_session() as session:
+            left = await session.execute(select(Sponsor).where(Sponsor.name == fields["name"]))
+            assert left.first() is None
+    finally:
+        await delete_user(app, name)
