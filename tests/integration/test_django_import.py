@@ -740,3 +740,53 @@ async def test_polymorphic_sponsor_rows_load_as_their_kinds(imported: Imported) 
             assert len(assets) == 21 and {a.content_type for a in assets} <= {"sponsor", "sponsorship"}
     finally:
         await config.get_engine().dispose()
+
+
+async def test_imported_sponsorships_render_in_the_dashboard_admin_and_apis(
+    site: tuple[Litestar, AsyncTestClient[Litestar]], django_source: str
+) -> None:
+    from pydotorg.db.models import Token
+    from tests.conftest import delete_user, log_in, make_user
+
+    app, client = site
+    conn = await asyncpg.connect(django_source)
+    try:
+        row = await conn.fetchrow(
+            "SELECT s.id, sp.name FROM sponsors_sponsorship s JOIN sponsors_sponsor sp ON sp.id = s.sponsor_id "
+            "ORDER BY s.id LIMIT 1"
+        )
+        asset_name = await conn.fetchval("SELECT internal_name FROM sponsors_genericasset ORDER BY id LIMIT 1")
+        asset_count = await conn.fetchval(
+            "SELECT count(*) FROM sponsors_genericasset WHERE internal_name = $1", asset_name
+        )
+    finally:
+        await conn.close()
+    name = "imported-sponsor-admin"
+    user_id = await make_user(app, name, is_staff=True, is_superuser=True)
+    try:
+        async with app.state.db_config.get_session() as session:
+            key = (await session.execute(select(Token.key).where(Token.user_id == user_id))).scalar_one()
+        headers = {"Authorization": f"Token {key}"}
+        placements = await client.get("/api/v2/sponsors/logo-placement/", headers=headers)
+        assert placements.status_code == 200 and isinstance(placements.json(), list)
+        assets = await client.get(
+            f"/api/v2/sponsors/sponsorship-assets/?internal_name={asset_name}&list_empty=true", headers=headers
+        )
+        assert assets.status_code == 200 and len(assets.json()) == asset_count
+        await log_in(client, name)
+        for url in (
+            f"/admin/sponsors/sponsorship/{row['id']}/change/",
+            f"/admin/sponsors/sponsorship/{row['id']}/list-assets/",
+            f"/users/sponsorships/{row['id']}/",
+            f"/users/sponsorships/{row['id']}/assets/",
+            "/admin/sponsors/sponsorship/",
+            "/admin/sponsors/sponsorshipbenefit/",
+            "/admin/sponsors/logoplacementconfiguration/",
+            "/psf/sponsors/",
+        ):
+            response = await client.get(url)
+            assert response.status_code == 200, url
+        detail = await client.get(f"/users/sponsorships/{row['id']}/")
+        assert _escaped(row["name"]) in detail.text
+    finally:
+        await delete_user(app, name)

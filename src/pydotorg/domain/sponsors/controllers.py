@@ -88,6 +88,11 @@ class SponsorshipApplicationController(Controller):
             a_la_carte=[b for b in offer.benefits if b.id not in in_any and not b.standalone],
             standalone=[b for b in offer.benefits if b.standalone],
             has_capacity=forms.has_capacity,
+            # which packages include each benefit (the page's script ticks a package's benefits when it is picked)
+            benefit_packages={
+                b.id: " ".join(str(p) for p, ids in offer.package_benefits.items() if b.id in ids)
+                for b in offer.benefits
+            },
             **context,
         )
 

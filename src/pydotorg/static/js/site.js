@@ -37,6 +37,18 @@
       .catch(function () { delete el.dataset.loaded; });
   }
 
+  // Sponsorship application, step 1: picking a package ticks the benefits it includes (and only those); the
+  // applicant may still add or remove benefits, which the PSF sees as a customised package.
+  document.querySelectorAll(".sponsorship-benefits-form").forEach(function (form) {
+    form.querySelectorAll("input[name=package]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        form.querySelectorAll("input[data-packages]").forEach(function (box) {
+          box.checked = radio.value !== "" && box.dataset.packages.split(" ").indexOf(radio.value) !== -1;
+        });
+      });
+    });
+  });
+
   // Supernav dropdown panels: loaded from /box/<label>/ the first time a section is opened.
   document.querySelectorAll("#mainnav .tier-1").forEach(function (item) {
     var panel = item.querySelector(".supernav");
