@@ -32,6 +32,9 @@ BUDGET = {
     "/events/": 9,
     "/jobs/": 8,
     "/sitemap.xml": 10,
+    # the sponsors wall reads the logos from the site content snapshot: no statement per view
+    "/psf/sponsors/": 0,
+    "/psf-landing/": 0,
 }
 
 

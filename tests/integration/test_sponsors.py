@@ -134,6 +134,16 @@ async def test_a_customised_package_marks_what_the_applicant_added(app: Litestar
         assert sponsorship.for_modified_package is True
         added = [c.name for c in await services.sponsor_benefits(session, pk) if c.added_by_user]
         assert added == [offer.standalone.name]
+        assert await services.customisation(session, sponsorship) == services.Customisation([offer.standalone.name], [])
+    async with app.state.db_config.get_session() as session:
+        fewer = Sponsor(name=unique("Fewer Corp"), web_logo="x.png")
+        session.add(fewer)
+        await session.flush()
+        dropped = offer.package_benefits[0]
+        sponsorship = await services.new_sponsorship(session, fewer, offer.package_benefits[1:], offer.package, None)
+        assert sponsorship.for_modified_package
+        assert await services.customisation(session, sponsorship) == services.Customisation([], [dropped.name])
+        await session.rollback()
 
 
 async def test_a_sponsor_with_an_application_in_progress_cannot_apply_again(app: Litestar, sponsor: Sponsor) -> None:
@@ -1061,3 +1071,26 @@ async def test_oversized_and_fake_logos_are_refused_with_a_message(
             assert left.first() is None
     finally:
         await delete_user(app, name)
+
+
+async def test_every_placement_loads_in_one_statement(app: Litestar) -> None:
+    """The site content snapshot's sponsor logos: one query (placements joined to their benefit, sponsorship,
+    sponsor and package), however many sponsors; the pages then read the snapshot without a statement."""
+    from sqlalchemy import event
+
+    from pydotorg.domain.sponsors.placements import load_placements
+
+    engine = app.state.db_config.get_engine().sync_engine
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    async with app.state.db_config.get_session() as session:
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            placements = await load_placements(session)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    assert {g.level_name for g in placements.groups()} >= {"Visionary", "Sustainability", "Maintaining"}

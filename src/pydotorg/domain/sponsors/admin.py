@@ -82,7 +82,7 @@ def _sponsorship_tools(obj: Any) -> list[tuple[str, str]]:
     if obj.status in services.ROLLBACK_FROM and obj.status != SponsorshipStatus.APPLIED:
         tools.append(("Roll back to editing", f"{base}/enable-edit/"))
     tools.append(("Unlock" if obj.locked else "Lock", f"{base}/{'unlock' if obj.locked else 'lock'}/"))
-    tools.append(("Assets", f"{base}/list-assets/"))
+    tools.append(("Benefits and assets", f"{base}/list-assets/"))
     tools.append(("Sponsor's view", f"/users/sponsorships/{obj.id}/"))
     return tools
 
@@ -542,10 +542,18 @@ def _action_view(action: str) -> Any:
 
 
 async def assets_view(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Response[Any]:
-    """Django's ``<pk>/list-assets``: every asset of the sponsorship and its sponsor, with or without a value."""
+    """Django's ``<pk>/list-assets``: every asset of the sponsorship and its sponsor, with or without a value, after
+    the benefits and how they differ from the package (Django's "added/removed by user")."""
     sponsorship = await _sponsorship(request, db_session, pk)
     required, provided = await services.asset_slots(db_session, sponsorship)
-    return page("sponsors_assets", sponsorship=sponsorship, required=required, provided=provided)
+    return page(
+        "sponsors_assets",
+        sponsorship=sponsorship,
+        required=required,
+        provided=provided,
+        benefits=await services.sponsor_benefits(db_session, pk),
+        customisation=await services.customisation(db_session, sponsorship),
+    )
 
 
 async def preview_view(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Response[Any]:

@@ -650,3 +650,33 @@ async def asset_slots(session: AsyncSession, sponsorship: Sponsorship) -> tuple[
     return [s for s in slots if isinstance(s.feature, REQUIRED_KINDS)], [
         s for s in slots if isinstance(s.feature, PROVIDED_KINDS)
     ]
+
+
+@dataclass(frozen=True)
+class Customisation:
+    """Django's ``user_customizations``: what the applicant added to the package and removed from it."""
+
+    added: list[str]
+    removed: list[str]
+
+
+async def customisation(session: AsyncSession, sponsorship: Sponsorship) -> Customisation:
+    """The sponsorship's benefits against its package's (two queries); nothing without a package."""
+    if sponsorship.package_id is None:
+        return Customisation([], [])
+    chosen = {
+        b.sponsorship_benefit_id: b.name
+        for b in await sponsor_benefits(session, sponsorship.id)
+        if b.sponsorship_benefit_id is not None
+    }
+    package = await session.execute(
+        select(SponsorshipBenefit.id, SponsorshipBenefit.name)
+        .join(benefit_packages, benefit_packages.c.sponsorshipbenefit_id == SponsorshipBenefit.id)
+        .where(benefit_packages.c.sponsorshippackage_id == sponsorship.package_id)
+        .order_by(SponsorshipBenefit.order, SponsorshipBenefit.id)
+    )
+    offered = dict(package.tuples().all())
+    return Customisation(
+        added=[name for pk, name in chosen.items() if pk not in offered],
+        removed=[name for pk, name in offered.items() if pk not in chosen],
+    )
