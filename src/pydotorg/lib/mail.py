@@ -11,6 +11,7 @@ the job. A failing send raises, so the job runner retries it and logs the final 
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime
 import email.policy
 import logging
@@ -44,12 +45,29 @@ _env = Environment(
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+    def as_job_argument(self) -> list[str]:
+        """The attachment as ``send_mail`` carries it (job arguments are JSON): name, type, base64 content."""
+        return [self.filename, self.content_type, base64.b64encode(self.content).decode("ascii")]
+
+    @classmethod
+    def from_job_argument(cls, value: list[str]) -> Attachment:
+        filename, content_type, data = value
+        return cls(filename, content_type, base64.b64decode(data))
+
+
+@dataclass(frozen=True)
 class Mail:
     to: tuple[str, ...]
     subject: str
     body: str
     from_email: str
     reply_to: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     def to_message(self) -> EmailMessage:
         message = EmailMessage(policy=MAIL_POLICY)
@@ -61,6 +79,11 @@ class Mail:
         if self.reply_to:
             message["Reply-To"] = self.reply_to
         message.set_content(self.body)
+        for attachment in self.attachments:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            message.add_attachment(
+                attachment.content, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.filename
+            )
         return message
 
 
@@ -110,6 +133,7 @@ async def send_mail(
     body: str,
     from_email: str | None = None,
     reply_to: str | None = None,
+    attachments: list[list[str]] | None = None,
 ) -> str:
     mail = Mail(
         to=tuple(to),
@@ -117,6 +141,7 @@ async def send_mail(
         body=body,
         from_email=from_email or ctx.settings.default_from_email,
         reply_to=reply_to,
+        attachments=tuple(Attachment.from_job_argument(a) for a in attachments or []),
     )
     return await deliver(mail, ctx.settings)
 

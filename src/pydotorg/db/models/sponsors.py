@@ -516,6 +516,10 @@ class Contract(Base):
     created_on: Mapped[datetime.date] = mapped_column(Date, default=lambda: utcnow().date())
     last_update: Mapped[datetime.date] = mapped_column(Date, default=lambda: utcnow().date())
     sent_on: Mapped[datetime.date | None] = mapped_column(Date, nullable=True)
+    #: The documents are rendered by a background job: '' (never), queued, rendering, done or failed; and the
+    #: reason of a failure, shown in the admin (not Django columns: the rollback export leaves them out).
+    render_state: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    render_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def __str__(self) -> str:
         return f"Contract #{self.id} ({self.status})"

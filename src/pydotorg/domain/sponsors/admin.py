@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 from litestar import Request, Response
+from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect
@@ -46,7 +47,7 @@ from pydotorg.db.models import (
 from pydotorg.db.models.sponsors import SponsorshipStatus
 from pydotorg.domain.admin.controllers import page
 from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, Upload, image_upload, register
-from pydotorg.domain.sponsors import exports, notifications, services, use_cases
+from pydotorg.domain.sponsors import contracts, exports, notifications, services, use_cases
 from pydotorg.domain.users.auth import CurrentUser, current_user, has_perm
 from pydotorg.lib.errors import DomainError
 from pydotorg.lib.forms import FormData, SiteForm, add_error
@@ -78,7 +79,11 @@ def _sponsorship_tools(obj: Any) -> list[tuple[str, str]]:
     base = f"{SPONSORSHIP_URL}{obj.id}"
     tools: list[tuple[str, str]] = []
     if obj.status == SponsorshipStatus.APPLIED:
-        tools += [("Approve", f"{base}/approve/"), ("Reject", f"{base}/reject/")]
+        tools += [
+            ("Approve", f"{base}/approve/"),
+            ("Approve with a signed contract", f"{base}/approve-existing/"),
+            ("Reject", f"{base}/reject/"),
+        ]
     if obj.status in services.ROLLBACK_FROM and obj.status != SponsorshipStatus.APPLIED:
         tools.append(("Roll back to editing", f"{base}/enable-edit/"))
     tools.append(("Unlock" if obj.locked else "Lock", f"{base}/{'unlock' if obj.locked else 'lock'}/"))
@@ -403,7 +408,42 @@ TEMPLATE_ADMIN = register(
         object_tools=_template_tools,
     )
 )
-register(
+
+
+async def validate_contract(_session: AsyncSession, _form: Any, obj: Any) -> dict[str, str]:
+    if obj is not None and obj.status != contracts.ContractStatus.DRAFT:
+        return {"benefits_list": f"A contract that is {contracts.label(obj.status)} cannot be edited."}
+    return {}
+
+
+async def revise_contract(_session: AsyncSession, obj: Any) -> None:
+    if obj is not None:
+        contracts.revise(obj)
+
+
+def _contract_tools(obj: Any) -> list[tuple[str, str]]:
+    base = f"{CONTRACT_URL}{obj.id}"
+    tools = [("Preview PDF", f"{base}/preview/?format=pdf"), ("Preview DOCX", f"{base}/preview/?format=docx")]
+    if obj.status == contracts.ContractStatus.DRAFT:
+        tools.append(("Send", f"{base}/send/"))
+    if obj.status == contracts.ContractStatus.AWAITING_SIGNATURE:
+        tools += [("Execute", f"{base}/execute/"), ("Nullify", f"{base}/nullify/")]
+    if obj.status == contracts.ContractStatus.NULLIFIED:
+        tools.append(("Back to draft", f"{base}/redraft/"))
+    for label, path in (
+        ("Final PDF", obj.document),
+        ("Final DOCX", obj.document_docx),
+        ("Signed", obj.signed_document),
+    ):
+        if path:
+            tools.append((label, f"/media/{path}"))
+    if obj.sponsorship_id:
+        tools.append(("Sponsorship", f"{SPONSORSHIP_URL}{obj.sponsorship_id}/change/"))
+    return tools
+
+
+CONTRACT_URL = "/admin/sponsors/contract/"
+CONTRACT_ADMIN = register(
     ModelAdmin(
         model=Contract,
         app_label="sponsors",
@@ -411,10 +451,26 @@ register(
         verbose_name="contract",
         verbose_name_plural="contracts",
         fields=["sponsor_info", "sponsor_contact", "benefits_list", "legal_clauses"],
-        readonly_fields=["sponsorship_id", "status", "revision", "created_on", "last_update", "sent_on"],
-        list_display=["sponsorship_id", "status", "revision", "created_on", "sent_on"],
+        readonly_fields=[
+            "sponsorship_id",
+            "status",
+            "revision",
+            "render_state",
+            "render_error",
+            "created_on",
+            "last_update",
+            "sent_on",
+        ],
+        list_display=["sponsorship_id", "status", "revision", "render_state", "created_on", "sent_on"],
         list_filter=["status"],
         can_add=False,
+        validate=validate_contract,
+        before_commit=revise_contract,
+        object_tools=_contract_tools,
+        help_texts={
+            "benefits_list": "One benefit per line (“- Program - Benefit [^1]”); [^n] cites legal clause n.",
+            "legal_clauses": "One clause per footnote: “[^1]: text”.",
+        },
     )
 )
 
@@ -695,3 +751,140 @@ SPONSORSHIP_ADMIN.actions.update(
         "export_xlsx": ("Export selected (XLSX)", export_xlsx),
     }
 )
+
+
+# -- contracts: preview, send, execute, nullify, redraft; and a sponsorship approved with a signed contract --------
+async def _contract(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Any:
+    if not await has_perm(request, _me(request), "sponsors.change_contract"):
+        raise PermissionDeniedException("You need the 'sponsors.change_contract' permission.")
+    try:
+        return await contracts.contract_or_404(db_session, pk)
+    except DomainError as exc:
+        raise NotFoundException(exc.message) from None
+
+
+async def contract_preview(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Response[Any]:
+    """The document as it would be sent, rendered now (``?format=pdf`` or ``docx``), shown inline."""
+    contract = await _contract(request, db_session, pk)
+    kind = request.query_params.get("format", "pdf")
+    if kind not in {"pdf", "docx"}:
+        raise NotFoundException("Preview as pdf or docx.")
+    body = await contracts.render(db_session, contract, kind)
+    media_type = (
+        "application/pdf"
+        if kind == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    disposition = "inline" if kind == "pdf" else "attachment"
+    return Response(
+        body,
+        status_code=200,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="preview-contract-{pk}.{kind}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+CONTRACT_MOVES: dict[str, tuple[str, str, str]] = {
+    "send": ("Send the contract", "The final PDF and DOCX are rendered in the background; the contract then awaits "
+             "signature and the PDF is mailed to the PSF sponsors address.",
+             "The contract is being rendered and sent."),
+    "nullify": ("Nullify the contract", "The contract will no longer be signed.", "Contract nullified."),
+    "redraft": ("Back to draft", "The contract can be edited and sent again.", "Contract back to draft."),
+}  # fmt: skip
+
+
+def _contract_move(move: str) -> Any:
+    title, message, done = CONTRACT_MOVES[move]
+
+    async def view(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Response[Any]:
+        contract = await _contract(request, db_session, pk)
+        context = {"contract": contract, "action": move, "title": title, "message": message}
+        if request.method != "POST":
+            return page("sponsors_contract_confirm", **context)
+        me = _me(request)
+        try:
+            if move == "send":
+                await contracts.request_send(db_session, contract, me.id)
+            elif move == "nullify":
+                await contracts.nullify(db_session, contract, me.id)
+            else:
+                await contracts.redraft(db_session, contract, me.id)
+        except DomainError as exc:  # refused before any change; a 409 is never committed
+            return page("sponsors_contract_confirm", HTTP_409_CONFLICT, **context, error=exc.message)
+        await db_session.commit()
+        flash(request, done, category="success")
+        return Redirect(f"{CONTRACT_URL}{pk}/change/", status_code=302)
+
+    return view
+
+
+async def _signed_upload(request: Request[Any, Any, Any]) -> tuple[Any, str, bytes] | tuple[Any, None, None]:
+    data = await request.form()
+    upload = data.get("signed_document")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return data, upload.filename, await upload.read()
+    return data, None, None
+
+
+async def contract_execute(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Response[Any]:
+    """Upload the signed PDF: the contract is executed and its sponsorship finalized."""
+    contract = await _contract(request, db_session, pk)
+    if request.method != "POST":
+        return page("sponsors_contract_execute", contract=contract)
+    _data, filename, content = await _signed_upload(request)
+    if filename is None or content is None:
+        return page("sponsors_contract_execute", HTTP_400_BAD_REQUEST, contract=contract,
+                    error="Choose the signed PDF.")  # fmt: skip
+    try:
+        await contracts.execute(db_session, request.app.state.settings, contract, _me(request).id,
+                                filename=filename, content=content)  # fmt: skip
+    except DomainError as exc:
+        status = HTTP_409_CONFLICT if isinstance(exc, contracts.ContractStateError) else HTTP_400_BAD_REQUEST
+        return page("sponsors_contract_execute", status, contract=contract, error=exc.message)
+    await db_session.commit()
+    flash(request, "Contract executed: the sponsorship is finalized.", category="success")
+    return Redirect(f"{CONTRACT_URL}{pk}/change/", status_code=302)
+
+
+async def approve_existing_view(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Response[Any]:
+    """Django's ``<pk>/approve-existing``: approve with the agreed terms and execute a contract signed elsewhere."""
+    sponsorship = await _sponsorship(request, db_session, pk)
+    if request.method != "POST":
+        initial = {"package_id": sponsorship.package_id, "sponsorship_fee": sponsorship.sponsorship_fee}
+        form = await _approve_form(db_session, ApproveForm(data=initial))
+        return page("sponsors_approve", sponsorship=sponsorship, form=form, existing=True)
+    data, filename, content = await _signed_upload(request)
+    form = await _approve_form(db_session, ApproveForm(formdata=FormData(data)))
+    start, end = form.start_date.data, form.end_date.data
+    valid = form.validate()
+    if filename is None or content is None:
+        add_error(form, "end_date", "Choose the signed PDF.")
+        valid = False
+    if valid and start is not None and end is not None and filename is not None and content is not None:
+        me = _me(request)
+        try:
+            contract = await use_cases.approve(
+                db_session, sponsorship, me.id, start_date=start, end_date=end, package_id=form.package_id.data,
+                sponsorship_fee=form.sponsorship_fee.data,
+                renewal=None if not form.renewal.data else form.renewal.data == "yes",
+            )  # fmt: skip
+            await contracts.execute(db_session, request.app.state.settings, contract, me.id, filename=filename,
+                                    content=content, existing=True)  # fmt: skip
+        except DomainError as exc:
+            await db_session.rollback()
+            sponsorship = await services.get_sponsorship(db_session, pk)
+            add_error(form, "end_date", exc.message)
+        else:
+            await db_session.commit()
+            flash(request, "Sponsorship approved and its signed contract executed.", category="success")
+            return Redirect(f"{SPONSORSHIP_URL}{pk}/change/", status_code=302)
+    return page("sponsors_approve", HTTP_400_BAD_REQUEST, sponsorship=sponsorship, form=form, existing=True)
+
+
+CONTRACT_ADMIN.object_views.update(
+    {"preview": contract_preview, "execute": contract_execute} | {move: _contract_move(move) for move in CONTRACT_MOVES}
+)
+SPONSORSHIP_ADMIN.object_views["approve-existing"] = approve_existing_view

@@ -1,0 +1,286 @@
+"""Sponsorship contracts (issue 19, first part): the documents (PDF and DOCX with user text printed, never
+interpreted), each move of the contract from every state it may and may not leave, the background rendering with
+its state and failure, execution with a signed PDF (finalizing the sponsorship and marking the ones it overlaps),
+and the sponsorship approved with a contract signed elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import io
+import zipfile
+from collections.abc import AsyncIterator
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import delete, select
+
+from pydotorg.db.base import utcnow
+from pydotorg.db.models import Contract, GenericAsset, Sponsor, SponsorContact, Sponsorship
+from pydotorg.domain.sponsors import contracts, documents, services, use_cases
+from pydotorg.settings import Settings
+from tests.conftest import csrf_token, delete_user, log_in, make_user, wait_for_mail
+from tests.factories import unique
+
+pytestmark = pytest.mark.usefixtures("backend")
+TODAY = utcnow().date()
+HOSTILE = 'ACME <img src="http://127.0.0.1:9/x"> \\input{/etc/passwd} **bold** $x$ & Co'
+SIGNED = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture
+async def approved(app: Litestar) -> AsyncIterator[tuple[int, int]]:
+    """A sponsor with a hostile name and an approved Visionary sponsorship with its draft contract."""
+    async with app.state.db_config.get_session() as session:
+        sponsor = Sponsor(name=unique(HOSTILE), description="We <script>alert(1)</script> widgets.",
+                          web_logo="sponsor_web_logos/x.png", city="Springfield", country="US")  # fmt: skip
+        session.add(sponsor)
+        await session.flush()
+        session.add(SponsorContact(sponsor_id=sponsor.id, name="Pat", email=f"pat-{sponsor.id}@example.org",
+                                   phone="+1 555", primary=True))  # fmt: skip
+        year = await services.current_year(session)
+        offer = await services.catalogue(session, year)
+        package = next(p for p in offer.packages if p.slug == "visionary")
+        benefits = [b for b in offer.benefits if b.id in offer.package_benefits[package.id]]
+        sponsorship = await services.new_sponsorship(session, sponsor, benefits, package, None)
+        await use_cases.approve(session, sponsorship, None, start_date=TODAY,
+                                end_date=TODAY + datetime.timedelta(days=365), sponsorship_fee=123456)  # fmt: skip
+        await session.commit()
+        ids = (sponsor.id, sponsorship.id)
+    yield ids
+    async with app.state.db_config.get_session() as session:
+        owned = select(Sponsorship.id).where(Sponsorship.sponsor_id == ids[0])
+        await session.execute(delete(GenericAsset).where(GenericAsset.object_id.in_(owned)))
+        await session.execute(delete(Contract).where(Contract.sponsorship_id.in_(owned)))
+        await session.execute(delete(Sponsorship).where(Sponsorship.sponsor_id == ids[0]))
+        await session.execute(delete(Sponsor).where(Sponsor.id == ids[0]))
+        await session.commit()
+
+
+async def _contract(app: Litestar, sponsorship_id: int) -> Contract:
+    async with app.state.db_config.get_session() as session:
+        found = await session.execute(select(Contract).where(Contract.sponsorship_id == sponsorship_id))
+        return found.scalar_one()
+
+
+async def _wait_rendered(app: Litestar, sponsorship_id: int) -> Contract:
+    for _ in range(200):
+        contract = await _contract(app, sponsorship_id)
+        if contract.render_state in {"done", "failed"}:
+            return contract
+        await asyncio.sleep(0.05)
+    raise AssertionError("the contract was not rendered")
+
+
+async def test_documents_print_user_text_and_interpret_none_of_it(app: Litestar, approved: tuple[int, int]) -> None:
+    contract = await _contract(app, approved[1])
+    async with app.state.db_config.get_session() as session:
+        sow = await contracts.statement_of_work(session, contract)
+        pdf = await contracts.render(session, contract, "pdf")
+        docx = await contracts.render(session, contract, "docx")
+    assert sow.fee_words == "one hundred and twenty-three thousand four hundred and fifty-six"
+    assert sow.fee_figures == "$123,456"
+    assert sow.benefits and any(b.notes == [1] for b in sow.benefits)  # the logo benefits cite clause 1
+    assert sow.clauses[0][0] == 1
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    archive = zipfile.ZipFile(io.BytesIO(docx))
+    xml = archive.read("word/document.xml").decode()
+    footers = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer"))
+    assert "ACME &lt;img src=" in xml and "\\input{/etc/passwd}" in xml and "**bold** $x$ &amp; Co" in xml
+    assert "one hundred and twenty-three thousand four hundred and fifty-six US dollars ($123,456)" in xml
+    assert 'xml:space="preserve">PAGE<' in footers  # page numbers
+    # the HTML the PDF is made from escapes the name: no element, no fetch
+    html = documents._env.get_template("statement_of_work.html").render(sow=sow, psf=documents.PSF)
+    assert "<img" not in html and "ACME &lt;img" in html
+
+
+def test_control_characters_and_markers_parse_safely() -> None:
+    assert documents.parse_benefits("- A - B [^1][^2]\n* C\nnot a bullet\n- \x00D") == [
+        documents.Benefit("A - B", [1, 2]), documents.Benefit("C", []), documents.Benefit("D", [])]  # fmt: skip
+    assert documents.parse_clauses("[^1]: First\n  continued\n[^2]: Second") == [(1, "First continued"),
+                                                                                 (2, "Second")]  # fmt: skip
+
+
+async def test_send_renders_in_the_background_then_execute_finalizes(
+    app: Litestar, approved: tuple[int, int], seeded_settings: Settings
+) -> None:
+    sponsor_id, sponsorship_id = approved
+    # an older finalized sponsorship of the same sponsor, still running: the new one overlaps it
+    async with app.state.db_config.get_session() as session:
+        older = Sponsorship(sponsor_id=sponsor_id, status="finalized", locked=True, applied_on=TODAY,
+                            start_date=TODAY - datetime.timedelta(days=300),
+                            end_date=TODAY + datetime.timedelta(days=65), year=TODAY.year - 1)  # fmt: skip
+        session.add(older)
+        await session.commit()
+        older_id = older.id
+    contract = await _contract(app, sponsorship_id)
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Contract, contract.id)
+        assert row is not None
+        with pytest.raises(contracts.ContractStateError, match="Can't nullify a contract that is Draft"):
+            await contracts.nullify(session, row, None)
+        await contracts.request_send(session, row, None)
+        with pytest.raises(contracts.ContractStateError, match="being rendered already"):
+            await contracts.request_send(session, row, None)
+        await session.commit()
+    sent = await _wait_rendered(app, sponsorship_id)
+    assert (sent.status, sent.render_state, sent.sent_on) == ("awaiting signature", "done", TODAY)
+    assert sent.document.startswith("sponsors/contracts/SoW-") and sent.document.endswith(".pdf")
+    assert len(sent.document.rsplit("-", 1)[1]) == len("0" * 32 + ".pdf")  # an unguessable part
+    media = seeded_settings.media_path
+    assert (media / sent.document).read_bytes().startswith(b"%PDF-")
+    assert (media / sent.document_docx).read_bytes().startswith(b"PK")
+    mails = await wait_for_mail(seeded_settings, seeded_settings.sponsorship_notification_to_email)
+    ours = [m for m in mails if str(sent.id) in m.get_body(("plain",)).get_content()]  # type: ignore[union-attr]
+    assert ours and ours[0].get_payload()[1].get_filename() == "Contract.pdf"  # type: ignore[index]
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Contract, sent.id)
+        assert row is not None
+        with pytest.raises(contracts.ContractStateError, match="Can't send"):
+            await contracts.request_send(session, row, None)
+        with pytest.raises(contracts.SignedDocumentError, match="not a PDF"):
+            await contracts.execute(session, seeded_settings, row, None, filename="signed.pdf", content=b"GIF89a")
+        with pytest.raises(contracts.SignedDocumentError, match=r"must be a \.pdf"):
+            await contracts.execute(session, seeded_settings, row, None, filename="signed.exe", content=SIGNED)
+        with pytest.raises(contracts.SignedDocumentError, match="too large"):
+            await contracts.execute(session, seeded_settings, row, None, filename="s.pdf",
+                                    content=SIGNED + b"0" * contracts.MAX_SIGNED_BYTES)  # fmt: skip
+        await contracts.execute(session, seeded_settings, row, None, filename="signed.pdf", content=SIGNED)
+        await session.commit()
+        assert row.status == "executed" and row.signed_document.startswith("sponsors/contracts/signed/")
+    async with app.state.db_config.get_session() as session:
+        sponsorship = await services.get_sponsorship(session, sponsorship_id)
+        assert (sponsorship.status, sponsorship.finalized_on) == ("finalized", TODAY)
+        before = await session.get(Sponsorship, older_id)
+        assert before is not None and before.overlapped_by_id == sponsorship_id
+        row = await session.get(Contract, sent.id)
+        assert row is not None
+        for move in (contracts.nullify, contracts.redraft):
+            with pytest.raises(contracts.ContractStateError, match="Executed"):
+                await move(session, row, None)
+
+
+async def test_nullify_and_redraft(app: Litestar, approved: tuple[int, int]) -> None:
+    contract = await _contract(app, approved[1])
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Contract, contract.id)
+        assert row is not None
+        row.status = "awaiting signature"
+        await contracts.nullify(session, row, None)
+        assert row.status == "nullified"
+        with pytest.raises(contracts.ContractStateError, match="Can't execute"):
+            await contracts.execute(session, app.state.settings, row, None, filename="s.pdf", content=SIGNED)
+        await contracts.redraft(session, row, None)
+        assert (row.status, row.render_state) == ("draft", "")
+        revision = row.revision
+        contracts.revise(row)
+        assert row.revision == revision + 1
+        row.status = "executed"
+        with pytest.raises(contracts.ContractStateError, match="cannot be edited"):
+            contracts.revise(row)
+        await session.rollback()
+
+
+async def test_a_failed_rendering_leaves_a_draft_with_the_reason(app: Litestar) -> None:
+    from pydotorg.server.jobs import job_context
+
+    async with app.state.db_config.get_session() as session:
+        orphan = Contract(status="draft", sponsorship_id=None, render_state="queued")
+        session.add(orphan)
+        await session.commit()
+        pk = orphan.id
+    ctx = job_context(app.state.settings, app.state.db_config.get_session, app.stores)
+    assert await contracts.render_contract(ctx, contract_id=pk) == "failed"
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Contract, pk)
+        assert row is not None
+        assert (row.status, row.render_state) == ("draft", "failed")
+        assert "belongs to no sponsorship" in row.render_error
+        await session.delete(row)
+        await session.commit()
+
+
+async def test_admin_previews_sends_executes_and_approves_existing(
+    app: Litestar, client: AsyncTestClient[Litestar], approved: tuple[int, int]
+) -> None:
+    boss = unique("lawyer")
+    await make_user(app, boss, is_staff=True, is_superuser=True)
+    contract = await _contract(app, approved[1])
+    base = f"/admin/sponsors/contract/{contract.id}"
+    try:
+        await log_in(client, boss)
+        change = await client.get(f"{base}/change/")
+        assert change.status_code == 200 and f'href="{base}/send/"' in change.text
+        pdf = await client.get(f"{base}/preview/?format=pdf")
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content.startswith(b"%PDF-")
+        docx = await client.get(f"{base}/preview/?format=docx")
+        assert docx.status_code == 200 and docx.content.startswith(b"PK")
+        assert (await client.get(f"{base}/preview/?format=tex")).status_code == 404
+        token = await csrf_token(client, f"{base}/change/")
+        edit = await client.post(f"{base}/change/", data={"_csrf_token": token, "sponsor_info": "Edited info",
+                                 "sponsor_contact": contract.sponsor_contact, "benefits_list": contract.benefits_list,
+                                 "legal_clauses": contract.legal_clauses, "_save": "1"}, follow_redirects=False)  # fmt: skip
+        assert edit.status_code == 302
+        assert (await _contract(app, approved[1])).revision == contract.revision + 1
+        send = await client.post(f"{base}/send/", data={"_csrf_token": token}, follow_redirects=False)
+        assert send.status_code == 302
+        sent = await _wait_rendered(app, approved[1])
+        assert sent.status == "awaiting signature"
+        again = await client.post(f"{base}/send/", data={"_csrf_token": token})
+        assert again.status_code == 409
+        locked = await client.post(f"{base}/change/", data={"_csrf_token": token, "sponsor_info": "Too late",
+                                   "sponsor_contact": "", "benefits_list": "", "legal_clauses": ""})  # fmt: skip
+        assert locked.status_code == 400 and "cannot be edited" in locked.text
+        fake = await client.post(f"{base}/execute/", data={"_csrf_token": token},
+                                 files={"signed_document": ("signed.pdf", b"<html>", "application/pdf")})  # fmt: skip
+        assert fake.status_code == 400 and "not a PDF document" in fake.text
+        done = await client.post(f"{base}/execute/", data={"_csrf_token": token},
+                                 files={"signed_document": ("signed.pdf", SIGNED, "application/pdf")},
+                                 follow_redirects=False)  # fmt: skip
+        assert done.status_code == 302
+        assert (await _contract(app, approved[1])).status == "executed"
+    finally:
+        await delete_user(app, boss)
+
+
+async def test_approve_with_a_contract_signed_elsewhere(app: Litestar, client: AsyncTestClient[Litestar]) -> None:
+    async with app.state.db_config.get_session() as session:
+        sponsor = Sponsor(name=unique("Paper Corp"), web_logo="x.png")
+        session.add(sponsor)
+        await session.flush()
+        year = await services.current_year(session)
+        offer = await services.catalogue(session, year)
+        package = next(p for p in offer.packages if p.slug == "contributing")
+        benefits = [b for b in offer.benefits if b.id in offer.package_benefits[package.id]]
+        sponsorship = await services.new_sponsorship(session, sponsor, benefits, package, None)
+        await session.commit()
+        pk = sponsorship.id
+    boss = unique("paper")
+    await make_user(app, boss, is_staff=True, is_superuser=True)
+    url = f"/admin/sponsors/sponsorship/{pk}/approve-existing/"
+    try:
+        await log_in(client, boss)
+        assert (await client.get(url)).status_code == 200
+        token = await csrf_token(client, url)
+        fields = {"_csrf_token": token, "package_id": str(package.id), "sponsorship_fee": "10000",
+                  "start_date": TODAY.isoformat(), "end_date": (TODAY + datetime.timedelta(days=90)).isoformat()}  # fmt: skip
+        missing = await client.post(url, data=fields)
+        assert missing.status_code == 400 and "Choose the signed PDF." in missing.text
+        done = await client.post(url, data=fields, files={"signed_document": ("s.pdf", SIGNED, "application/pdf")},
+                                 follow_redirects=False)  # fmt: skip
+        assert done.status_code == 302
+        async with app.state.db_config.get_session() as session:
+            row = await services.get_sponsorship(session, pk)
+            assert row.status == "finalized"
+            contract = (await session.execute(select(Contract).where(Contract.sponsorship_id == pk))).scalar_one()
+            assert contract.status == "executed"
+    finally:
+        async with app.state.db_config.get_session() as session:
+            await session.execute(delete(Contract).where(Contract.sponsorship_id == pk))
+            await session.execute(delete(GenericAsset).where(GenericAsset.object_id == pk))
+            await session.execute(delete(Sponsorship).where(Sponsorship.id == pk))
+            await session.execute(delete(Sponsor).where(Sponsor.id == sponsor.id))
+            await session.commit()
+        await delete_user(app, boss)
