@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     #: Sponsorships: the PSF sponsorship team's address (new applications, decisions) and the From of sponsor mail.
     sponsorship_notification_to_email: str = "psf-sponsors@python.org"
     sponsorship_notification_from_email: str = "sponsors@python.org"
+    #: The daily reminder of required sponsor assets due in this many days, and when it runs.
+    sponsorship_assets_due_days: int = 7
+    sponsorship_assets_cron: str = "0 9 * * *"
 
     #: Number of concurrent jobs a SAQ worker runs.
     worker_concurrency: int = 10

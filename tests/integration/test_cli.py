@@ -37,6 +37,10 @@ def test_migrate_seed_enqueue_and_workers_in_embedded_mode(tmp_path: Path) -> No
     assert "seed: done" in first.stdout
     second = _run("seed", var_dir=tmp_path)
     assert "nothing changed" in second.stdout
+    reminder = _run("check-sponsorship-assets-due-date", "3", "--no-input", var_dir=tmp_path)
+    assert reminder.returncode == 0, reminder.stderr
+    assert "0 sponsorship(s) reminded of assets due in 3 day(s)." in reminder.stdout
+    assert _run("check-sponsorship-assets-due-date", "999", var_dir=tmp_path).returncode == 2
     job = _run("enqueue", "rerender_markup", var_dir=tmp_path)
     assert job.returncode == 0, job.stderr
     assert "'Box': 63" in job.stdout

@@ -284,3 +284,43 @@ async def test_approve_with_a_contract_signed_elsewhere(app: Litestar, client: A
             await session.execute(delete(Sponsor).where(Sponsor.id == sponsor.id))
             await session.commit()
         await delete_user(app, boss)
+
+
+async def test_missing_assets_due_in_n_days_are_reminded_once_provided_not(
+    app: Litestar, approved: tuple[int, int], seeded_settings: Settings
+) -> None:
+    from sqlalchemy import update
+
+    from pydotorg.db.models import RequiredImgAsset, SponsorBenefit
+    from pydotorg.domain.sponsors import tasks
+    from pydotorg.server.jobs import job_context
+
+    sponsor_id, sponsorship_id = approved
+    due = TODAY + datetime.timedelta(days=7)
+    contact = f"pat-{sponsor_id}@example.org"
+    name = unique("verifier")
+    await make_user(app, name, email_address=contact)  # the contact's address is verified
+    try:
+        async with app.state.db_config.get_session() as session:
+            benefits = select(SponsorBenefit.id).where(SponsorBenefit.sponsorship_id == sponsorship_id)
+            await session.execute(update(RequiredImgAsset).where(RequiredImgAsset.id.in_(
+                select(RequiredImgAsset.id).where(RequiredImgAsset.sponsor_benefit_id.in_(benefits)))).values(
+                due_date=due))  # fmt: skip
+            await session.commit()
+        ctx = job_context(seeded_settings, app.state.db_config.get_session, app.stores)
+        assert await tasks.check_assets_due(ctx, days=6) == 0
+        assert await tasks.check_assets_due(ctx, days=7) == 1
+        mails = await wait_for_mail(seeded_settings, contact)
+        assert str(mails[0]["Subject"]) == "[Action Required] PSF Sponsor deadline approaching in 7 days"
+        assert "Logo for the sponsors page" in mails[0].get_content()
+        assert f"/users/sponsorships/{sponsorship_id}/" in mails[0].get_content()
+        async with app.state.db_config.get_session() as session:
+            sponsorship = await services.get_sponsorship(session, sponsorship_id)
+            required, _ = await services.asset_slots(session, sponsorship)
+            slot = next(s for s in required if isinstance(s.feature, RequiredImgAsset))
+            assert slot.asset is not None
+            slot.asset.image = "sponsors-app-assets/provided.png"  # type: ignore[attr-defined]
+            await session.commit()
+        assert await tasks.check_assets_due(ctx, days=7) == 0  # provided: nothing to remind
+    finally:
+        await delete_user(app, name)

@@ -12,6 +12,7 @@ from pydotorg.domain.sponsors import admin, api  # noqa: F401  (admin registers 
 from pydotorg.domain.sponsors.controllers import SponsorshipApplicationController
 from pydotorg.domain.sponsors.dashboard import SponsorDashboardController
 from pydotorg.domain.sponsors.django import DJANGO_TABLES
+from pydotorg.domain.sponsors.tasks import ASSETS_DUE_JOB, check_assets_due_command
 from pydotorg.web.changes import invalidates
 from pydotorg.web.section import Section
 
@@ -19,6 +20,8 @@ SECTION = Section(
     name="sponsors",
     pages=[SponsorshipApplicationController, SponsorDashboardController],
     routers=[api.build_router],
+    commands=[check_assets_due_command],
+    periodic_jobs={ASSETS_DUE_JOB: "sponsorship_assets_cron"},
     django_tables=DJANGO_TABLES,
 )
 

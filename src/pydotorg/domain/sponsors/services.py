@@ -680,3 +680,40 @@ async def customisation(session: AsyncSession, sponsorship: Sponsorship) -> Cust
         added=[name for pk, name in chosen.items() if pk not in offered],
         removed=[name for pk, name in offered.items() if pk not in chosen],
     )
+
+
+# -- asset deadlines -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DueAssets:
+    sponsorship: Sponsorship
+    sponsor_name: str
+    missing: list[str]
+
+
+async def assets_due(session: AsyncSession, due: datetime.date) -> list[DueAssets]:
+    """Approved and finalized sponsorships with a required asset due on ``due`` that still has no value (Django's
+    ``check_sponsorship_assets_due_date`` mailed even when the asset was provided)."""
+    every_kind = with_polymorphic(BenefitFeature, list(REQUIRED_KINDS))
+    rows = await session.execute(
+        select(SponsorBenefit.sponsorship_id)
+        .join(every_kind, every_kind.sponsor_benefit_id == SponsorBenefit.id)
+        .join(Sponsorship, Sponsorship.id == SponsorBenefit.sponsorship_id)
+        .where(Sponsorship.status.in_([SponsorshipStatus.APPROVED, SponsorshipStatus.FINALIZED]))
+        .where(
+            or_(
+                every_kind.RequiredImgAsset.due_date == due,
+                every_kind.RequiredTextAsset.due_date == due,
+                every_kind.RequiredResponseAsset.due_date == due,
+            )
+        )
+        .distinct()
+    )
+    found: list[DueAssets] = []
+    for sponsorship_id in sorted(rows.scalars()):
+        sponsorship = await get_sponsorship(session, sponsorship_id)
+        required, _provided = await asset_slots(session, sponsorship)
+        missing = [str(s.feature.label) for s in required if s.feature.due_date == due and s.value is None]
+        if missing:
+            name = sponsorship.sponsor.name if sponsorship.sponsor is not None else ""
+            found.append(DueAssets(sponsorship, name, missing))
+    return found
