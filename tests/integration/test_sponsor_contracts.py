@@ -324,3 +324,99 @@ async def test_missing_assets_due_in_n_days_are_reminded_once_provided_not(
         assert await tasks.check_assets_due(ctx, days=7) == 0  # provided: nothing to remind
     finally:
         await delete_user(app, name)
+
+
+async def _drop_year(app: Litestar, year: int) -> None:
+    from pydotorg.db.models import SponsorshipBenefit, SponsorshipPackage
+
+    async with app.state.db_config.get_session() as session:
+        await session.execute(delete(SponsorshipBenefit).where(SponsorshipBenefit.year == year))
+        await session.execute(delete(SponsorshipPackage).where(SponsorshipPackage.year == year))
+        await session.commit()
+
+
+async def test_cloning_a_year_previews_then_copies_once(app: Litestar) -> None:
+    from sqlalchemy.orm import selectinload
+
+    from pydotorg.db.models import RequiredImgAssetConfiguration, SponsorshipBenefit, TieredBenefitConfiguration
+    from pydotorg.domain.sponsors import cloning
+    from pydotorg.lib.errors import InvalidError
+
+    async with app.state.db_config.get_session() as session:
+        year = await services.current_year(session)
+    target = year + 1
+    await _drop_year(app, target)
+    try:
+        async with app.state.db_config.get_session() as session:
+            with pytest.raises(InvalidError, match="different years"):
+                await cloning.clone_year(session, year, year, dry_run=True)
+            with pytest.raises(InvalidError, match="2022 to 2050"):
+                await cloning.clone_year(session, year, 3000, dry_run=True)
+            with pytest.raises(InvalidError, match="no packages"):
+                await cloning.clone_year(session, 2049, 2050, dry_run=True)
+            preview = await cloning.clone_year(session, year, target, dry_run=True)
+            assert preview.packages == ["Visionary", "Sustainability", "Maintaining", "Contributing"]
+            assert "Job board postings" in preview.benefits and preview.configurations
+            assert not session.new  # a dry run writes nothing
+            await session.rollback()
+        async with app.state.db_config.get_session() as session:
+            plan = await cloning.clone_year(session, year, target, dry_run=False)
+            await session.commit()
+        assert (plan.packages, plan.benefits) == (preview.packages, preview.benefits)
+        assert len(plan.configurations) == len(preview.configurations)
+        async with app.state.db_config.get_session() as session:
+            offer = await services.catalogue(session, target)
+            assert {p.slug for p in offer.packages} == {"visionary", "sustainability", "maintaining", "contributing"}
+            image = (await session.execute(select(RequiredImgAssetConfiguration).join(
+                SponsorshipBenefit, SponsorshipBenefit.id == RequiredImgAssetConfiguration.benefit_id).where(
+                SponsorshipBenefit.year == target))).scalar_one()  # fmt: skip
+            assert image.internal_name == f"sponsors_page_logo_{target}"
+            assert image.due_date == datetime.date(target, 12, 31)
+            tiers = (await session.execute(select(TieredBenefitConfiguration).join(
+                SponsorshipBenefit, SponsorshipBenefit.id == TieredBenefitConfiguration.benefit_id).where(
+                SponsorshipBenefit.year == target))).scalars().all()  # fmt: skip
+            assert {t.package_id for t in tiers} == {p.id for p in offer.packages}  # the new year's packages
+            logo = (await session.execute(select(SponsorshipBenefit).where(
+                SponsorshipBenefit.year == target, SponsorshipBenefit.name == "Logo on the PSF sponsors page").options(
+                selectinload(SponsorshipBenefit.legal_clauses)))).scalar_one()  # fmt: skip
+            assert [c.internal_name for c in logo.legal_clauses] == ["Logo use"]
+        async with app.state.db_config.get_session() as session:
+            again = await cloning.clone_year(session, year, target, dry_run=False)
+            await session.commit()
+        assert again.created == 0 and len(again.kept) == len(plan.packages) + len(plan.benefits)
+    finally:
+        await _drop_year(app, target)
+
+
+async def test_admin_clones_a_year_after_a_preview(app: Litestar, client: AsyncTestClient[Litestar]) -> None:
+    from pydotorg.db.models import SponsorshipCurrentYear, SponsorshipPackage
+
+    async with app.state.db_config.get_session() as session:
+        current = (await session.execute(select(SponsorshipCurrentYear))).scalar_one()
+    target = current.year + 1
+    boss = unique("cloner")
+    await make_user(app, boss, is_staff=True, is_superuser=True)
+    url = f"/admin/sponsors/sponsorshipcurrentyear/{current.id}/clone-year-config/"
+    try:
+        await log_in(client, boss)
+        assert (await client.get(url)).status_code == 200
+        token = await csrf_token(client, url)
+        bad = await client.post(url, data={"_csrf_token": token, "from_year": "x", "to_year": "2"})
+        assert bad.status_code == 400 and "Enter two years." in bad.text
+        preview = await client.post(url, data={"_csrf_token": token, "from_year": str(current.year),
+                                               "to_year": str(target), "step": "preview"})  # fmt: skip
+        assert preview.status_code == 200 and "Visionary" in preview.text
+        async with app.state.db_config.get_session() as session:
+            assert not (
+                await session.execute(select(SponsorshipPackage).where(SponsorshipPackage.year == target))
+            ).first()
+        done = await client.post(url, data={"_csrf_token": token, "from_year": str(current.year),
+                                            "to_year": str(target), "step": "clone"}, follow_redirects=False)  # fmt: skip
+        assert done.status_code == 302
+        async with app.state.db_config.get_session() as session:
+            assert (await session.execute(select(SponsorshipPackage).where(SponsorshipPackage.year == target))).first()
+        history = await client.get(f"/admin/sponsors/sponsorshipcurrentyear/{current.id}/history/")
+        assert f"Cloned {current.year} into {target}" in history.text
+    finally:
+        await _drop_year(app, target)
+        await delete_user(app, boss)

@@ -45,9 +45,10 @@ from pydotorg.db.models import (
     TieredBenefitConfiguration,
 )
 from pydotorg.db.models.sponsors import SponsorshipStatus
+from pydotorg.db.models.users import AdminAction, AdminLogEntry
 from pydotorg.domain.admin.controllers import page
 from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, Upload, image_upload, register
-from pydotorg.domain.sponsors import contracts, exports, notifications, services, use_cases
+from pydotorg.domain.sponsors import cloning, contracts, exports, notifications, services, use_cases
 from pydotorg.domain.users.auth import CurrentUser, current_user, has_perm
 from pydotorg.lib.errors import DomainError
 from pydotorg.lib.forms import FormData, SiteForm, add_error
@@ -207,7 +208,7 @@ _ordered(
         )
     ],
 )
-register(
+CURRENT_YEAR_ADMIN = register(
     ModelAdmin(
         model=SponsorshipCurrentYear,
         app_label="sponsors",
@@ -216,6 +217,10 @@ register(
         verbose_name_plural="active year",
         fields=["year"],
         list_display=["year"],
+        can_add=False,
+        object_tools=lambda obj: [
+            ("Clone a year's catalogue", f"/admin/sponsors/sponsorshipcurrentyear/{obj.id}/clone-year-config/")
+        ],
         can_delete=False,
         help_texts={"year": "New applications are for this year's catalogue."},
     )
@@ -888,3 +893,53 @@ CONTRACT_ADMIN.object_views.update(
     {"preview": contract_preview, "execute": contract_execute} | {move: _contract_move(move) for move in CONTRACT_MOVES}
 )
 SPONSORSHIP_ADMIN.object_views["approve-existing"] = approve_existing_view
+
+
+# -- cloning a year's catalogue ---------------------------------------------------------------------------------------
+async def clone_year_view(request: Request[Any, Any, Any], db_session: AsyncSession, pk: int) -> Response[Any]:
+    """Django's ``clone-year-config``: preview what a clone would create, then clone (idempotent)."""
+    me = _me(request)
+    for perm in ("sponsors.add_sponsorshippackage", "sponsors.add_sponsorshipbenefit"):
+        if not await has_perm(request, me, perm):
+            raise PermissionDeniedException(f"You need the '{perm}' permission.")
+    current = await db_session.get(SponsorshipCurrentYear, pk)
+    if current is None:
+        raise NotFoundException()
+    context: dict[str, Any] = {"current": current, "from_year": current.year, "to_year": current.year + 1}
+    if request.method != "POST":
+        return page("sponsors_clone_year", **context)
+    data = await request.form()
+    raw_from, raw_to = str(data.get("from_year", "")), str(data.get("to_year", ""))
+    if not (raw_from.isascii() and raw_from.isdigit() and raw_to.isascii() and raw_to.isdigit()):
+        return page("sponsors_clone_year", HTTP_400_BAD_REQUEST, **context, error="Enter two years.")
+    context.update(from_year=int(raw_from), to_year=int(raw_to))
+    dry_run = data.get("step") != "clone"
+    try:
+        plan = await cloning.clone_year(db_session, int(raw_from), int(raw_to), dry_run=dry_run)
+    except DomainError as exc:
+        return page("sponsors_clone_year", HTTP_400_BAD_REQUEST, **context, error=exc.message)
+    if dry_run:
+        return page("sponsors_clone_year", **context, plan=plan)
+    db_session.add(
+        AdminLogEntry(
+            user_id=me.id,
+            content_type=CURRENT_YEAR_ADMIN.key,
+            object_id=str(current.id),
+            object_repr=str(current)[:200],
+            action_flag=int(AdminAction.ADDITION),
+            change_message=(
+                f"Cloned {plan.from_year} into {plan.to_year}: {len(plan.packages)} packages, "
+                f"{len(plan.benefits)} benefits, {len(plan.configurations)} feature configurations."
+            ),
+        )
+    )
+    await db_session.commit()
+    flash(
+        request,
+        f"{plan.to_year}: {plan.created} rows created ({len(plan.kept)} already there, kept).",
+        category="success",
+    )
+    return Redirect(f"/admin/sponsors/sponsorshippackage/?year={plan.to_year}", status_code=302)
+
+
+CURRENT_YEAR_ADMIN.object_views["clone-year-config"] = clone_year_view
