@@ -420,3 +420,45 @@ async def test_admin_clones_a_year_after_a_preview(app: Litestar, client: AsyncT
     finally:
         await _drop_year(app, target)
         await delete_user(app, boss)
+
+
+async def test_asset_admin_filters_by_value_and_exports_a_zip(
+    app: Litestar, client: AsyncTestClient[Litestar], approved: tuple[int, int], seeded_settings: Settings
+) -> None:
+    from pydotorg.db.models import ImgAsset, TextAsset
+
+    sponsor_id, sponsorship_id = approved
+    media = seeded_settings.media_path
+    (media / "sponsors-app-assets").mkdir(parents=True, exist_ok=True)
+    (media / "sponsors-app-assets" / "export-test.png").write_bytes(b"\x89PNG fake image bytes")
+    async with app.state.db_config.get_session() as session:
+        text = (await session.execute(select(TextAsset).where(TextAsset.content_type == "sponsorship",
+                TextAsset.object_id == sponsorship_id, TextAsset.internal_name.like("blog_post_draft_%")))).scalar_one()  # fmt: skip
+        text.text = "Our draft <b>post</b>"
+        image = (await session.execute(select(ImgAsset).where(ImgAsset.content_type == "sponsor",
+                 ImgAsset.object_id == sponsor_id))).scalar_one()  # fmt: skip
+        image.image = "sponsors-app-assets/export-test.png"
+        code = (await session.execute(select(TextAsset).where(TextAsset.content_type == "sponsorship",
+                TextAsset.object_id == sponsorship_id, TextAsset.internal_name.like("job_board_code_%")))).scalar_one()  # fmt: skip
+        await session.commit()
+        ids = [text.id, image.id, code.id]
+    boss = unique("assets")
+    await make_user(app, boss, is_staff=True, is_superuser=True)
+    try:
+        await log_in(client, boss)
+        with_value = await client.get("/admin/sponsors/genericasset/?value=yes&q=blog_post_draft")
+        assert with_value.status_code == 200 and f'value="{text.id}"' in with_value.text
+        without = await client.get("/admin/sponsors/genericasset/?value=no&q=job_board_code")
+        assert f'value="{code.id}"' in without.text and f'value="{text.id}"' not in without.text
+        token = await csrf_token(client, "/admin/sponsors/genericasset/")
+        export = await client.post("/admin/sponsors/genericasset/", data={"_csrf_token": token, "action":
+                                   "export_assets", "_selected": [str(i) for i in ids]})  # fmt: skip
+        assert export.status_code == 200 and export.headers["content-type"] == "application/zip"
+        archive = zipfile.ZipFile(io.BytesIO(export.content))
+        names = archive.namelist()
+        draft = next(n for n in names if "blog_post_draft" in n)
+        assert draft.endswith(".txt") and archive.read(draft) == b"Our draft <b>post</b>"
+        assert archive.read(next(n for n in names if n.endswith(".png"))) == b"\x89PNG fake image bytes"
+        assert "job_board_code" in archive.read("README.txt").decode()  # named as empty, not left out silently
+    finally:
+        await delete_user(app, boss)

@@ -152,6 +152,11 @@ def _filtered(admin: ModelAdmin, query: Any, params: Any, search: str) -> tuple[
                 continue
             query = query.where(column == choices[raw])
         active_filters[name] = raw
+    for name, computed in admin.computed_filters.items():
+        raw = params.get(name)
+        if raw in {value for value, _label in computed.options}:
+            query = query.where(computed.clause(str(raw)))
+            active_filters[name] = str(raw)
     for name in admin.mapper.columns.keys():  # noqa: SIM118 - a ReadOnlyColumnCollection
         raw = params.get(name)
         if name.endswith("_id") and name not in admin.list_filter and raw and is_number(str(raw)):
@@ -216,6 +221,8 @@ class AdminController(Controller):
                 else [(str(v), label) for v, label in admin.choices.get(name, [])]
             )
             filters.append((name, options, active_filters.get(name)))
+        for name, computed in admin.computed_filters.items():
+            filters.append((name, computed.options, active_filters.get(name)))
         return {
             "admin": admin,
             "rows": rows,

@@ -58,6 +58,17 @@ class Permit(StrEnum):
 
 #: A list-page action: (request, session, rows) -> response or None.
 Action = Callable[[Any, AsyncSession, Sequence[Any]], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class ComputedFilter:
+    """A list filter that is not a column: its options and the clause each option adds (e.g. "has a value")."""
+
+    label: str
+    options: list[tuple[str, str]]
+    clause: Callable[[str], Any]
+
+
 #: A page of one row at ``<admin url><pk>/<name>/`` (GET and POST): (request, session, pk) -> response. It checks
 #: its own permission (Django's custom admin URLs, such as a sponsorship's approve page).
 ObjectView = Callable[[Any, AsyncSession, int], Awaitable[Any]]
@@ -120,6 +131,8 @@ class ModelAdmin:
     related: list[tuple[str, str, str]] = field(default_factory=list)
     #: Links beside History and Delete on a row's page: obj -> [(label, url)] (e.g. a sponsorship's approve page).
     object_tools: Callable[[Any], list[tuple[str, str]]] | None = None
+    #: Filters computed from more than a column, by query parameter.
+    computed_filters: dict[str, ComputedFilter] = field(default_factory=dict)
     #: Pages of one row beyond change, delete and history, by the last segment of their URL.
     object_views: dict[str, ObjectView] = field(default_factory=dict)
     #: Extra validation with database access: (session, form, obj or None) -> {field: message}.

@@ -16,9 +16,9 @@ from litestar import Request, Response
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.flash import flash
-from litestar.response import Redirect
+from litestar.response import Redirect, Stream
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
-from sqlalchemy import select
+from sqlalchemy import not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -26,6 +26,9 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from pydotorg.db.models import (
     Contract,
     EmailTargetableConfiguration,
+    FileAsset,
+    GenericAsset,
+    ImgAsset,
     LegalClause,
     LogoPlacementConfiguration,
     ProvidedFileAssetConfiguration,
@@ -33,6 +36,7 @@ from pydotorg.db.models import (
     RequiredImgAssetConfiguration,
     RequiredResponseAssetConfiguration,
     RequiredTextAssetConfiguration,
+    ResponseAsset,
     Sponsor,
     SponsorBenefit,
     SponsorContact,
@@ -42,16 +46,18 @@ from pydotorg.db.models import (
     SponsorshipCurrentYear,
     SponsorshipPackage,
     SponsorshipProgram,
+    TextAsset,
     TieredBenefitConfiguration,
 )
 from pydotorg.db.models.sponsors import SponsorshipStatus
 from pydotorg.db.models.users import AdminAction, AdminLogEntry
 from pydotorg.domain.admin.controllers import page
-from pydotorg.domain.admin.registry import ManyToMany, ModelAdmin, Upload, image_upload, register
-from pydotorg.domain.sponsors import cloning, contracts, exports, notifications, services, use_cases
+from pydotorg.domain.admin.registry import ComputedFilter, ManyToMany, ModelAdmin, Upload, image_upload, register
+from pydotorg.domain.sponsors import asset_export, cloning, contracts, exports, notifications, services, use_cases
 from pydotorg.domain.users.auth import CurrentUser, current_user, has_perm
 from pydotorg.lib.errors import DomainError
 from pydotorg.lib.forms import FormData, SiteForm, add_error
+from pydotorg.web.media import MediaStorage
 
 SPONSORSHIP_URL = "/admin/sponsors/sponsorship/"
 CHANGE_PERMISSION = "sponsors.change_sponsorship"
@@ -943,3 +949,56 @@ async def clone_year_view(request: Request[Any, Any, Any], db_session: AsyncSess
 
 
 CURRENT_YEAR_ADMIN.object_views["clone-year-config"] = clone_year_view
+
+
+# -- assets ---------------------------------------------------------------------------------------------------------
+ASSET_KINDS = [("imgasset", "Image"), ("textasset", "Text"), ("fileasset", "File"), ("responseasset", "Response")]
+
+
+def _has_value(choice: str) -> Any:
+    """Assets with (``yes``) or without (``no``) a value, whatever their kind."""
+    valued = or_(
+        GenericAsset.id.in_(select(ImgAsset.id).where(ImgAsset.image.is_not(None), ImgAsset.image != "")),
+        GenericAsset.id.in_(select(TextAsset.id).where(TextAsset.text != "")),
+        GenericAsset.id.in_(select(FileAsset.id).where(FileAsset.file.is_not(None), FileAsset.file != "")),
+        GenericAsset.id.in_(
+            select(ResponseAsset.id).where(ResponseAsset.response.is_not(None), ResponseAsset.response != "")
+        ),
+    )
+    return valued if choice == "yes" else not_(valued)
+
+
+async def export_assets(request: Request[Any, Any, Any], db_session: AsyncSession, rows: Any) -> Response[Any]:
+    """A ZIP of the selected assets, streamed (at most 10,000 per export)."""
+    me = _me(request)
+    if not await has_perm(request, me, "sponsors.view_genericasset") and not await has_perm(
+        request, me, "sponsors.change_genericasset"
+    ):
+        raise PermissionDeniedException("You may not see sponsor assets.")
+    assets = await asset_export.load(db_session, [row.id for row in rows])
+    names = await asset_export.owners(db_session, assets)
+    media = MediaStorage.from_settings(request.app.state.settings)
+    return Stream(
+        asset_export.stream_zip(media, assets, names),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": 'attachment; filename="sponsor-assets.zip"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+ASSET_ADMIN = register(
+    ModelAdmin(
+        model=GenericAsset, app_label="sponsors", model_name="genericasset", verbose_name="sponsor asset",
+        verbose_name_plural="sponsor assets", fields=["internal_name"],
+        readonly_fields=["kind", "content_type", "object_id", "uuid"],
+        list_display=["internal_name", "kind", "content_type", "object_id"], search_fields=["internal_name"],
+        list_filter=["kind", "content_type"],
+        choices={"kind": ASSET_KINDS, "content_type": list(services.RELATED_TO.items())},
+        computed_filters={"value": ComputedFilter("value", [("yes", "With a value"), ("no", "Without a value")],
+                                                  _has_value)},
+        can_add=False, per_page=100,
+        actions={"export_assets": ("Export selected (ZIP)", export_assets)},
+    )
+)  # fmt: skip
