@@ -102,7 +102,7 @@ def test_apply_approve_upload_and_appear(live_site: LiveSite, browser: Any, tmp_
     staff.wait_for_url(f"{base}/")
     staff.goto(f"{base}/admin/sponsors/sponsorship/?status=applied")
     staff.locator(".admin-table th[scope=row] a").first.click()
-    staff.locator(".admin-object-tools a", has_text="Approve").click()
+    staff.locator(".admin-object-tools").get_by_role("link", name="Approve", exact=True).click()
     staff.fill("#sponsorship_fee", "45000")
     staff.click("form.admin-form button[type=submit]")
     staff.locator(".messages", has_text="Sponsorship was approved").wait_for(timeout=5000)
@@ -142,4 +142,85 @@ def test_apply_approve_upload_and_appear(live_site: LiveSite, browser: Any, tmp_
     ours = [p for p in placements if p["sponsor"] == SPONSOR]
     assert ours and ours[0]["level_name"] == "Maintaining"
     assert ours[0]["description"] == f"{SPONSOR} is a Maintaining sponsor of the Python Software Foundation."
+    assert problems == []
+
+
+APPLY = """
+import asyncio, sys
+from sqlalchemy import select
+from pydotorg.app import create_app
+from pydotorg.db.models import Sponsor, SponsorContact
+from pydotorg.domain.sponsors import services
+
+async def main(name, logo):
+    app = create_app()
+    async with app.state.db_config.get_session() as session:
+        sponsor = Sponsor(name=name, description="Contracts, end to end.", web_logo=logo, country="US")
+        session.add(sponsor)
+        await session.flush()
+        session.add(SponsorContact(sponsor_id=sponsor.id, name="Lee", email="lee@e2e.example", primary=True))
+        offer = await services.catalogue(session, await services.current_year(session))
+        package = next(p for p in offer.packages if p.slug == "sustainability")
+        chosen = [b for b in offer.benefits if b.id in offer.package_benefits[package.id]]
+        sponsorship = await services.new_sponsorship(session, sponsor, chosen, package, None)
+        await session.commit()
+        print(sponsorship.id)
+    await app.state.db_config.get_engine().dispose()
+
+asyncio.run(main(*sys.argv[1:]))
+"""
+CONTRACT_SPONSOR = "E2E Contract Co"
+
+
+def test_staff_send_and_execute_the_contract(live_site: LiveSite, browser: Any, tmp_path: Path) -> None:
+    base = live_site.base
+    logo = "sponsor_web_logos/e2e-contract-co.png"
+    (live_site.var_dir / "media" / "sponsor_web_logos").mkdir(parents=True, exist_ok=True)
+    _png(live_site.var_dir / "media" / logo, 400, 160)
+    pk = subprocess.run(
+        [sys.executable, "-c", APPLY, CONTRACT_SPONSOR, logo],
+        env=live_site.env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.strip()
+
+    staff = browser.new_context().new_page()
+    problems = _watch(staff)
+    _login(staff, base, "demo-staff", live_site.staff_password)
+    staff.wait_for_url(f"{base}/")
+    sponsorship_url = f"{base}/admin/sponsors/sponsorship/{pk}/change/"
+    staff.goto(sponsorship_url)
+    staff.locator(".admin-object-tools").get_by_role("link", name="Approve", exact=True).click()
+    staff.fill("#sponsorship_fee", "80000")
+    staff.click("form.admin-form button[type=submit]")
+    staff.locator(".messages", has_text="draft contract was created").wait_for(timeout=5000)
+
+    staff.goto(f"{base}/admin/sponsors/contract/?sponsorship_id={pk}")
+    staff.locator(".admin-table th[scope=row] a").first.click()
+    contract_url = staff.url.rsplit("/change/", 1)[0]
+    preview = staff.request.get(f"{contract_url}/preview/?format=pdf")
+    assert preview.status == 200 and preview.body().startswith(b"%PDF-")
+    staff.locator(".admin-object-tools a", has_text="Send").click()
+    staff.click("form[action$='/send/'] button[type=submit]")
+    staff.locator(".messages", has_text="being rendered").wait_for(timeout=5000)
+    for _ in range(60):  # the background job renders and sends it
+        staff.goto(f"{contract_url}/change/")
+        if staff.locator(".admin-object-tools a", has_text="Execute").count():
+            break
+        staff.wait_for_timeout(250)
+    staff.locator(".admin-object-tools a", has_text="Execute").click()
+    signed = tmp_path / "signed.pdf"
+    signed.write_bytes(preview.body())  # the countersigned copy, for the test
+    staff.set_input_files("#signed_document", str(signed))
+    staff.click("form.admin-form button[type=submit]")
+    staff.locator(".messages", has_text="sponsorship is finalized").wait_for(timeout=5000)
+
+    staff.goto(sponsorship_url)
+    assert "finalized" in staff.locator(".admin-form").inner_text().lower()
+    wall = browser.new_context().new_page()
+    problems += _watch(wall)
+    wall.goto(f"{base}/psf/sponsors/")
+    assert wall.locator(f"img[alt='{CONTRACT_SPONSOR}']").is_visible()
     assert problems == []

@@ -172,6 +172,8 @@ async def test_every_mapped_table_arrives_with_its_ids(imported: Imported, djang
     assert by_target["downloads_releasefile"].inserted == 3016
     assert by_target["users_user"].source_checksum == by_target["users_user"].target_checksum
     assert all(t.orphans == 0 and not t.skipped for t in report.tables)
+    # files the rows name (sponsor logos, provided assets) are listed, not copied, without --media-root
+    assert "sponsor_web_logos/bg_wMANY2Y.jpg" in report.media_not_copied and not report.media_missing
     reasons = {name: reason for name, _, reason in report.not_imported}
     # the sponsorship tables, polymorphic parents and their kinds included, arrive with their ids
     assert by_target["sponsors_benefitfeatureconfiguration"].inserted == 78
@@ -484,9 +486,19 @@ async def test_media_files_are_copied_and_missing_ones_named(
         "INSERT INTO pages_documentfile (page_id, document) SELECT min(id), 'documents/minutes.pdf' FROM pages_page",
     )
     report = await run_import(fresh_target, mutable_source, media_root=media_root)
-    assert report.media_copied == 1 and report.media_missing == ["documents/minutes.pdf"]
+    assert report.media_copied == 1 and "documents/minutes.pdf" in report.media_missing
     assert not report.ok
     assert (fresh_target.media_path / "images" / "logo.png").stat().st_size == 108
+    # the sample's sponsor logos, assets and contracts are named too: with their files given, they are copied
+    others = [path for path in report.media_missing if path != "documents/minutes.pdf"]
+    assert "sponsor_web_logos/bg_wMANY2Y.jpg" in others
+    for relative in others:
+        (media_root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (media_root / relative).write_bytes(b"a file the sample only names")
+    again = await run_import(fresh_target, mutable_source, media_root=media_root)
+    assert again.media_missing == ["documents/minutes.pdf"]
+    assert again.media_copied == 1 + len(others)  # a file two rows name is counted for each
+    assert (fresh_target.media_path / "sponsor_web_logos" / "bg_wMANY2Y.jpg").exists()
 
 
 async def test_dry_run_writes_nothing(fresh_target: Settings, django_source: str) -> None:

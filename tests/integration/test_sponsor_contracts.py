@@ -10,6 +10,7 @@ import datetime
 import io
 import zipfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from litestar import Litestar
@@ -84,6 +85,26 @@ async def test_documents_print_user_text_and_interpret_none_of_it(app: Litestar,
     assert sow.benefits and any(b.notes == [1] for b in sow.benefits)  # the logo benefits cite clause 1
     assert sow.clauses[0][0] == 1
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    # the PDF parses and says what the contract says: the sponsor, the fee, every benefit
+    from docx import Document
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    printed = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert sow.sponsor_name.split(" <")[0] in printed and "$123,456" in printed
+    assert "one hundred and twenty-three thousand four hundred and fifty-six" in printed
+    for benefit in sow.benefits:
+        assert benefit.text in printed, benefit.text
+    assert "Page 1 of" in printed
+    paragraphs = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+    assert sow.sponsor_name in paragraphs and "$123,456" in paragraphs
+    for benefit in sow.benefits:
+        assert benefit.text in paragraphs, benefit.text
+    # a sample for people to look at (CI keeps var/test-artifacts/)
+    artifacts = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "sample-contract.pdf").write_bytes(pdf)
+    (artifacts / "sample-contract.docx").write_bytes(docx)
     archive = zipfile.ZipFile(io.BytesIO(docx))
     xml = archive.read("word/document.xml").decode()
     footers = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("word/footer"))
@@ -462,3 +483,51 @@ async def test_asset_admin_filters_by_value_and_exports_a_zip(
         assert "job_board_code" in archive.read("README.txt").decode()  # named as empty, not left out silently
     finally:
         await delete_user(app, boss)
+
+
+CONTRACT_LEGAL = {
+    ("draft", "send"): "awaiting signature",
+    ("draft", "execute existing"): "executed",
+    ("awaiting signature", "execute"): "executed",
+    ("awaiting signature", "execute existing"): "executed",
+    ("awaiting signature", "nullify"): "nullified",
+    ("nullified", "redraft"): "draft",
+}
+
+
+@pytest.mark.parametrize("status", ["draft", "awaiting signature", "executed", "nullified", "outdated"])
+@pytest.mark.parametrize("move", ["send", "execute", "execute existing", "nullify", "redraft"])
+async def test_contract_transition_matrix(app: Litestar, approved: tuple[int, int], status: str, move: str) -> None:
+    contract = await _contract(app, approved[1])
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Contract, contract.id)
+        assert row is not None
+        row.status = status
+        await session.commit()
+    async with app.state.db_config.get_session() as session:
+        row = await session.get(Contract, contract.id)
+        assert row is not None
+        settings = app.state.settings
+
+        async def act() -> None:
+            if move == "send":
+                await contracts.request_send(session, row, None)
+            elif move.startswith("execute"):
+                await contracts.execute(session, settings, row, None, filename="s.pdf", content=SIGNED,
+                                        existing=move == "execute existing")  # fmt: skip
+            elif move == "nullify":
+                await contracts.nullify(session, row, None)
+            else:
+                await contracts.redraft(session, row, None)
+
+        expected = CONTRACT_LEGAL.get((status, move))
+        if expected is None:
+            with pytest.raises(contracts.ContractStateError, match="Can't"):
+                await act()
+            assert not session.dirty and not session.new  # nothing changed
+            return
+        await act()
+        target = "draft" if move == "send" else expected  # sending moves on once the job has rendered it
+        assert row.status == target
+        if move == "send":
+            assert row.render_state == "queued"

@@ -68,6 +68,11 @@ def print_report(report: ImportReport, console: Console) -> None:
         console.print(f"  {name} ({rows} rows): {reason}")
     for missing in report.media_missing:
         console.print(f"media file missing: {missing}")
+    if report.media_not_copied:
+        console.print(
+            f"{len(report.media_not_copied)} media files named by rows were not copied (no --media-root given): "
+            "the media storage must already hold them at the same paths"
+        )
     for note in report.notes:
         console.print(note)
     verdict = "complete" if report.ok else "INCOMPLETE (see above)"

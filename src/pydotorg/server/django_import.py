@@ -138,6 +138,9 @@ class ImportReport:
     not_imported: list[tuple[str, int, str]] = field(default_factory=list)
     media_copied: int = 0
     media_missing: list[str] = field(default_factory=list)
+    #: Files rows name, not copied because no ``--media-root`` was given (production's media storage, such as
+    #: the S3 bucket Django wrote to, already holds them at the same paths): listed, not a failure.
+    media_not_copied: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -681,7 +684,7 @@ class DjangoImporter:
         for mapping, column in asked:
             paths.extend(self.media_paths.get((mapping.name, column), []))
         if paths and self.options.media_root is None:
-            report.media_missing.extend(f"{p} (no --media-root given)" for p in paths)
+            report.media_not_copied.extend(paths)
             return
         storage = MediaStorage.from_settings(self.settings)
         for relative in paths:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import logging
 import secrets
 from enum import StrEnum
 from typing import Any
@@ -35,6 +36,7 @@ from pydotorg.settings import Settings
 from pydotorg.web.changes import after_commit
 from pydotorg.web.media import MediaStorage
 
+logger = logging.getLogger(__name__)
 CONTRACTS_FOLDER = "sponsors/contracts"
 SIGNED_FOLDER = "sponsors/contracts/signed"
 MAX_SIGNED_BYTES = 10 * 1024 * 1024
@@ -126,7 +128,8 @@ async def render(session: AsyncSession, contract: Contract, kind: str) -> bytes:
 
 def document_name(sow: documents.StatementOfWork, extension: str) -> str:
     """Django's "SoW: <SPONSOR>-<hex>": the sponsor's name for people, a random part so the URL cannot be guessed."""
-    return f"SoW-{slugify(sow.sponsor_name)[:60] or 'sponsor'}-{secrets.token_hex(16)}.{extension}"
+    # at most 100 characters with its folder (Django's column): 30 of the name, 128 random bits
+    return f"SoW-{slugify(sow.sponsor_name)[:30].strip('-') or 'sponsor'}-{secrets.token_hex(16)}.{extension}"
 
 
 # -- moves -----------------------------------------------------------------------------------------------------------
@@ -230,40 +233,46 @@ async def render_contract(ctx: JobContext, *, contract_id: int, actor_id: int | 
         contract.render_state = "rendering"
         await session.commit()
         try:
-            sow = await statement_of_work(session, contract)
-            pdf = await asyncio.to_thread(documents.render_pdf, sow)
-            docx = await asyncio.to_thread(documents.render_docx, sow)
+            await _render_and_send(ctx, session, contract, actor_id)
         except Exception as exc:
+            logger.exception("rendering contract %s failed", contract_id)
             await session.rollback()
-            contract = await session.get(Contract, contract_id, populate_existing=True)
-            if contract is not None:
-                contract.render_state, contract.render_error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+            failed = await session.get(Contract, contract_id, populate_existing=True)
+            if failed is not None:
+                failed.render_state, failed.render_error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
                 await session.commit()
             return "failed"
-        media = MediaStorage.from_settings(ctx.settings)
-        contract.document = f"{CONTRACTS_FOLDER}/{document_name(sow, 'pdf')}"
-        contract.document_docx = f"{CONTRACTS_FOLDER}/docx/{document_name(sow, 'docx')}"
-        await media.write(contract.document, pdf)
-        await media.write(contract.document_docx, docx)
-        contract.status = ContractStatus.AWAITING_SIGNATURE
-        contract.sent_on = utcnow().date()
-        contract.last_update = contract.sent_on
-        contract.render_state, contract.render_error = "done", ""
-        sponsorship = await _sponsorship(session, contract)
-        services.record(session, actor_id, sponsorship, "Contract sent: awaiting signature.")
-        after_commit(
-            session,
-            CoreJob.SEND_MAIL,
-            to=[ctx.settings.sponsorship_notification_to_email],
-            subject=f"Contract for {sow.sponsor_name} ready for signature",
-            body=(
-                f"The {sow.title.lower()} for {sow.sponsor_name} ({sow.level or 'custom'}, {sow.fee_figures}) was "
-                f"sent. The PDF is attached; once signed, execute it in the admin:\n"
-                f"{ctx.settings.absolute_url(f'/admin/sponsors/contract/{contract.id}/change/')}\n"
-            ),
-            from_email=ctx.settings.sponsorship_notification_from_email,
-            reply_to=None,
-            attachments=[Attachment("Contract.pdf", "application/pdf", pdf).as_job_argument()],
-        )
-        await session.commit()
     return "sent"
+
+
+async def _render_and_send(ctx: JobContext, session: AsyncSession, contract: Contract, actor_id: int | None) -> None:
+    sow = await statement_of_work(session, contract)
+    pdf = await asyncio.to_thread(documents.render_pdf, sow)
+    docx = await asyncio.to_thread(documents.render_docx, sow)
+    sponsorship = await _sponsorship(session, contract)
+    media = MediaStorage.from_settings(ctx.settings)
+    document = f"{CONTRACTS_FOLDER}/{document_name(sow, 'pdf')}"
+    document_docx = f"{CONTRACTS_FOLDER}/docx/{document_name(sow, 'docx')}"
+    await media.write(document, pdf)
+    await media.write(document_docx, docx)
+    contract.document, contract.document_docx = document, document_docx
+    contract.status = ContractStatus.AWAITING_SIGNATURE
+    contract.sent_on = utcnow().date()
+    contract.last_update = contract.sent_on
+    contract.render_state, contract.render_error = "done", ""
+    services.record(session, actor_id, sponsorship, "Contract sent: awaiting signature.")
+    after_commit(
+        session,
+        CoreJob.SEND_MAIL,
+        to=[ctx.settings.sponsorship_notification_to_email],
+        subject=f"Contract for {sow.sponsor_name} ready for signature",
+        body=(
+            f"The {sow.title.lower()} for {sow.sponsor_name} ({sow.level or 'custom'}, {sow.fee_figures}) was "
+            f"sent. The PDF is attached; once signed, execute it in the admin:\n"
+            f"{ctx.settings.absolute_url(f'/admin/sponsors/contract/{contract.id}/change/')}\n"
+        ),
+        from_email=ctx.settings.sponsorship_notification_from_email,
+        reply_to=None,
+        attachments=[Attachment("Contract.pdf", "application/pdf", pdf).as_job_argument()],
+    )
+    await session.commit()

@@ -52,9 +52,9 @@ def _kind_of(table: str, *columns: str) -> str:
     )
 
 
-def _child(model: type, ptr: str) -> DjangoTable:
+def _child(model: type, ptr: str, media: tuple[str, ...] = ()) -> DjangoTable:
     table = table_of(model)
-    return DjangoTable(table.name, table, rename={"id": ptr}, source_key=ptr)
+    return DjangoTable(table.name, table, rename={"id": ptr}, source_key=ptr, media=media)
 
 
 CONFIG_PTR = "benefitfeatureconfiguration_ptr_id"
@@ -70,8 +70,10 @@ DJANGO_TABLES: tuple[DjangoTable, ...] = (
     DjangoTable("sponsors_sponsorshipbenefit_legal_clauses", benefit_legal_clauses),
     DjangoTable("sponsors_sponsorshipbenefit_conflicts", benefit_conflicts),
     DjangoTable("sponsors_sponsorshipcurrentyear", table_of(SponsorshipCurrentYear)),
-    # the logo files are copied with the rest of the sponsor placements (next part): the paths come as they are
-    DjangoTable("sponsors_sponsor", table_of(Sponsor), changed_column="updated"),
+    # the files rows name (logos, assets, contracts) are copied from --media-root, paths unchanged
+    DjangoTable(
+        "sponsors_sponsor", table_of(Sponsor), changed_column="updated", media=("web_logo", "white_logo", "print_logo")
+    ),
     DjangoTable("sponsors_sponsorcontact", table_of(SponsorContact)),
     DjangoTable("sponsors_sponsorship", table_of(Sponsorship)),
     DjangoTable("sponsors_sponsorbenefit", table_of(SponsorBenefit)),
@@ -87,7 +89,7 @@ DJANGO_TABLES: tuple[DjangoTable, ...] = (
     _child(RequiredTextAssetConfiguration, CONFIG_PTR),
     _child(RequiredResponseAssetConfiguration, CONFIG_PTR),
     _child(ProvidedTextAssetConfiguration, CONFIG_PTR),
-    _child(ProvidedFileAssetConfiguration, CONFIG_PTR),
+    _child(ProvidedFileAssetConfiguration, CONFIG_PTR, media=("shared_file",)),
     DjangoTable(
         "sponsors_benefitfeature",
         table_of(BenefitFeature),
@@ -100,7 +102,7 @@ DJANGO_TABLES: tuple[DjangoTable, ...] = (
     _child(RequiredTextAsset, FEATURE_PTR),
     _child(RequiredResponseAsset, FEATURE_PTR),
     _child(ProvidedTextAsset, FEATURE_PTR),
-    _child(ProvidedFileAsset, FEATURE_PTR),
+    _child(ProvidedFileAsset, FEATURE_PTR, media=("shared_file",)),
     DjangoTable(
         "sponsors_genericasset",
         table_of(GenericAsset),
@@ -111,10 +113,10 @@ DJANGO_TABLES: tuple[DjangoTable, ...] = (
             "LEFT JOIN django_content_type ct ON ct.id = a.polymorphic_ctype_id"
         ),
     ),
-    _child(ImgAsset, ASSET_PTR),
+    _child(ImgAsset, ASSET_PTR, media=("image",)),
     _child(TextAsset, ASSET_PTR),
-    _child(FileAsset, ASSET_PTR),
+    _child(FileAsset, ASSET_PTR, media=("file",)),
     _child(ResponseAsset, ASSET_PTR),
-    DjangoTable("sponsors_contract", table_of(Contract)),
+    DjangoTable("sponsors_contract", table_of(Contract), media=("document", "document_docx", "signed_document")),
     DjangoTable("sponsors_sponsoremailnotificationtemplate", table_of(SponsorEmailNotificationTemplate)),
 )
