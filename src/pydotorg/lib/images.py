@@ -13,7 +13,7 @@ import io
 import re
 import warnings
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 #: extension -> the Pillow formats that may carry it
 RASTER_FORMATS: dict[str, frozenset[str]] = {
@@ -44,6 +44,8 @@ def check_image(content: bytes, extension: str, max_pixels: int = MAX_PIXELS) ->
     formats = RASTER_FORMATS.get(extension)
     if formats is None:
         raise ImageError(f"'.{extension}' is not an image type this site accepts.")
+    # a library may have switched Pillow to accept truncated files for the whole process (WeasyPrint does on import)
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -19,6 +19,7 @@ def test_periodic_jobs_are_registered_and_scheduled() -> None:
             "import_ics_calendars",
             "expire_jobs",
             "jobs_monthly_report",
+            "check_sponsorship_assets_due_date",
             "update_blogs",
         }
     )
