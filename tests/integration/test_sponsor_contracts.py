@@ -153,7 +153,12 @@ async def test_send_renders_in_the_background_then_execute_finalizes(
     assert (media / sent.document).read_bytes().startswith(b"%PDF-")
     assert (media / sent.document_docx).read_bytes().startswith(b"PK")
     mails = await wait_for_mail(seeded_settings, seeded_settings.sponsorship_notification_to_email)
-    ours = [m for m in mails if str(sent.id) in m.get_body(("plain",)).get_content()]  # type: ignore[union-attr]
+    ours = [
+        m
+        for m in mails
+        if str(m["Subject"]).startswith("Contract for")
+        and f"/admin/sponsors/contract/{sent.id}/change/" in m.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    ]
     assert ours and ours[0].get_payload()[1].get_filename() == "Contract.pdf"  # type: ignore[index]
     async with app.state.db_config.get_session() as session:
         row = await session.get(Contract, sent.id)
