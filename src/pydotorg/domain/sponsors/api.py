@@ -89,7 +89,7 @@ def _year(params: Any, errors: dict[str, list[str]]) -> int | None:
         return None
     if text.endswith(".0"):  # DRF accepts "2024.0"
         text = text[:-2]
-    if not is_number(text.lstrip("-")) or not text.lstrip("-"):
+    if not is_number(text.lstrip("-")):
         errors["year"] = ["A valid integer is required."]
         return None
     return int(text)

@@ -17,7 +17,6 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, get, post
 from litestar.datastructures import Cookie, UploadFile
-from litestar.exceptions import NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 from sqlalchemy import select
@@ -25,9 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wtforms.validators import ValidationError
 
 from pydotorg.db.models import Flag, Sponsor, SponsorContact
-from pydotorg.domain.admin.registry import Upload
+from pydotorg.domain.admin.registry import Upload, check_upload
 from pydotorg.domain.sponsors import forms, services, use_cases
-from pydotorg.domain.users.auth import CurrentUser, current_user
+from pydotorg.domain.users.auth import CurrentUser, current_user, signed_in_user
 from pydotorg.domain.users.guards import public_write, requires_login
 from pydotorg.lib.forms import FormData, add_error, value
 from pydotorg.settings import Settings
@@ -173,18 +172,14 @@ class SponsorshipApplicationController(Controller):
         found = await self._selection(request, db_session)
         if found is None:
             return Redirect(STEP_1, status_code=302)
-        me = _me(request)
+        me = signed_in_user(request)
         form = forms.SponsorForm()
         form.sponsor.choices = [("", "A new sponsor")] + [
             (str(s.id), s.name) for s in await self._my_sponsors(db_session, me)
         ]
-        rows = [
-            forms.ContactRow(forms.ContactForm(prefix=f"contact-{i}-"), dict.fromkeys(forms.CONTACT_FLAGS, False))
-            for i in range(forms.MAX_CONTACTS)
-        ]
-        rows[0].form.name.data = f"{me.first_name} {me.last_name}".strip() or me.username
-        rows[0].form.email.data = me.email
-        rows[0].flags["primary"] = True
+        applicant = SponsorContact(name=f"{me.first_name} {me.last_name}".strip() or me.username, email=me.email,
+                                   phone="", primary=True)  # fmt: skip
+        rows = forms.contact_rows([applicant])
         return self._step_2(found, form, rows, [])
 
     @post("/new/", name="new_sponsorship_application_post", guards=[requires_login], status_code=200)
@@ -193,7 +188,7 @@ class SponsorshipApplicationController(Controller):
         if found is None:
             return Redirect(STEP_1, status_code=302)
         offer, selection = found
-        me = _me(request)
+        me = signed_in_user(request)
         data = await request.form()
         form = forms.SponsorForm(formdata=FormData(data))
         mine = await self._my_sponsors(db_session, me)
@@ -221,7 +216,7 @@ class SponsorshipApplicationController(Controller):
                 if isinstance(upload, UploadFile) and upload.filename:
                     content = await upload.read()
                     try:
-                        extension = forms.check_logo(spec, upload.filename, content)
+                        extension = check_upload(spec, upload.filename, content)
                     except ValidationError as exc:
                         errors.append(f"{name.replace('_', ' ').capitalize()}: {exc}")
                         valid = False
@@ -244,13 +239,6 @@ class SponsorshipApplicationController(Controller):
         response = _page("application_finished", sponsorship=sponsorship, sponsor=sponsor, notified=told)
         response.cookies.append(Cookie(key=forms.COOKIE, value="", max_age=0, path="/"))
         return response
-
-
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    me = current_user(request)
-    if me is None:  # the guard ran first
-        raise NotAuthorizedException("Please sign in to apply.")
-    return me
 
 
 async def _new_sponsor(  # noqa: PLR0917 - the parts of one form

@@ -15,7 +15,7 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import NotFoundException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wtforms.validators import ValidationError
 
 from pydotorg.db.models import (
-    FileAsset,
     ImgAsset,
     RequiredImgAsset,
     RequiredResponseAsset,
@@ -37,7 +36,7 @@ from pydotorg.db.models import (
 )
 from pydotorg.domain.admin.registry import check_upload, image_upload
 from pydotorg.domain.sponsors import forms, services
-from pydotorg.domain.users.auth import CurrentUser, current_user
+from pydotorg.domain.users.auth import CurrentUser, signed_in_user
 from pydotorg.domain.users.guards import requires_login
 from pydotorg.lib.errors import NotFoundError
 from pydotorg.lib.forms import FormData, add_error, value
@@ -58,13 +57,6 @@ def _page(template: str, status: int = 200, **context: Any) -> Template:
         headers=PRIVATE,
         status_code=status,
     )
-
-
-def _me(request: Request[Any, Any, Any]) -> CurrentUser:
-    me = current_user(request)
-    if me is None:  # the guard ran first
-        raise NotAuthorizedException("Please sign in.")
-    return me
 
 
 async def _sponsorship(db_session: AsyncSession, pk: int, me: CurrentUser) -> Any:
@@ -93,7 +85,7 @@ class SponsorDashboardController(Controller):
 
     @get("/", name="users:user_sponsorships_dashboard")
     async def dashboard(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsorships = list((await db_session.execute(services.visible_sponsorships(me.id))).scalars())
         active = [s for s in sponsorships if services.is_active(s)]
         inactive: dict[str, list[Any]] = defaultdict(list)
@@ -110,7 +102,7 @@ class SponsorDashboardController(Controller):
 
     @get("/{pk:int}/", name="users:sponsorship_application_detail")
     async def detail(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Template:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsorship = await _sponsorship(db_session, pk, me)
         required, provided = await services.asset_slots(db_session, sponsorship)
         return _page(
@@ -128,7 +120,7 @@ class SponsorDashboardController(Controller):
 
     @get("/{pk:int}/provided-assets/", name="users:view_provided_sponsorship_assets")
     async def provided(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Template:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsorship = await _sponsorship(db_session, pk, me)
         _required, provided = await services.asset_slots(db_session, sponsorship)
         focus = request.query_params.get("provided_asset", "")
@@ -149,7 +141,7 @@ class SponsorDashboardController(Controller):
 
     @get("/{pk:int}/assets/", name="users:update_sponsorship_assets")
     async def assets(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Template:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsorship = await _sponsorship(db_session, pk, me)
         required, _provided = await services.asset_slots(db_session, sponsorship)
         focus = request.query_params.get("required_asset", "")
@@ -161,7 +153,7 @@ class SponsorDashboardController(Controller):
     async def save_assets(
         self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession
     ) -> Template | Redirect:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsorship = await _sponsorship(db_session, pk, me)
         required, _provided = await services.asset_slots(db_session, sponsorship)
         updates, errors = await read_assets(required, await request.form())
@@ -185,8 +177,6 @@ class SponsorDashboardController(Controller):
                 asset.text = new
             elif isinstance(asset, ResponseAsset):
                 asset.response = new
-            elif isinstance(asset, FileAsset):
-                continue
         await db_session.commit()
         flash(request, "Assets were updated successfully.", category="success")
         return Redirect(f"/users/sponsorships/{pk}/", status_code=302)
@@ -194,7 +184,7 @@ class SponsorDashboardController(Controller):
     # -- the sponsor ---------------------------------------------------------------------------------------------
     @get("/sponsor/edit/", name="users:edit_sponsor_info_implicit")
     async def edit_implicit(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template | Redirect:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsors = await services.sponsors_for(db_session, me.id)
         if not sponsors:
             flash(request, "You do not have any active sponsorships to edit.", category="warning")
@@ -218,32 +208,18 @@ class SponsorDashboardController(Controller):
 
     @get("/sponsor/{pk:int}/", name="users:edit_sponsor_info")
     async def edit_sponsor(self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession) -> Template:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsor = await self._sponsor(db_session, pk, me)
         form = forms.SponsorForm(obj=sponsor)
         del form.sponsor
-        contacts = await services.contacts_of(db_session, sponsor.id)
-        rows = []
-        for index in range(forms.MAX_CONTACTS):
-            row = forms.ContactRow(
-                forms.ContactForm(prefix=f"contact-{index}-"), dict.fromkeys(forms.CONTACT_FLAGS, False)
-            )
-            if index < len(contacts):
-                contact = contacts[index]
-                row.form.name.data, row.form.email.data, row.form.phone.data = (
-                    contact.name,
-                    contact.email,
-                    contact.phone,
-                )
-                row.flags = {flag: bool(getattr(contact, flag)) for flag in forms.CONTACT_FLAGS}
-            rows.append(row)
+        rows = forms.contact_rows(await services.contacts_of(db_session, sponsor.id))
         return self._sponsor_page(sponsor, form, rows, [])
 
     @post("/sponsor/{pk:int}/", name="users:edit_sponsor_info_post", status_code=200)
     async def save_sponsor(
         self, request: Request[Any, Any, Any], pk: int, db_session: AsyncSession
     ) -> Template | Redirect:
-        me = _me(request)
+        me = signed_in_user(request)
         sponsor = await self._sponsor(db_session, pk, me)
         data = await request.form()
         form = forms.SponsorForm(formdata=FormData(data))
@@ -263,7 +239,7 @@ class SponsorDashboardController(Controller):
             if isinstance(upload, UploadFile) and upload.filename:
                 content = await upload.read()
                 try:
-                    logos[name] = (spec.folder, forms.check_logo(spec, upload.filename, content), content)
+                    logos[name] = (spec.folder, check_upload(spec, upload.filename, content), content)
                 except ValidationError as exc:
                     errors.append(f"{name.replace('_', ' ').capitalize()}: {exc}")
                     valid = False

@@ -12,7 +12,7 @@ from advanced_alchemy.utils.text import slugify
 from wtforms import EmailField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
-from pydotorg.domain.admin.registry import Upload, check_upload, image_upload
+from pydotorg.domain.admin.registry import Upload, image_upload
 from pydotorg.domain.sponsors.services import Catalogue
 from pydotorg.lib.forms import FormData, SiteForm, is_number
 
@@ -203,6 +203,20 @@ class ContactRow:
         return bool((self.form.name.data or "").strip() or (self.form.email.data or "").strip())
 
 
+def contact_rows(contacts: list[Any] | None = None) -> list[ContactRow]:
+    """The contacts formset to show: ``MAX_CONTACTS`` rows, the first ones holding ``contacts`` (rows or objects
+    with a name, e-mail, phone and the contact-type flags)."""
+    rows = [
+        ContactRow(ContactForm(prefix=f"contact-{i}-"), dict.fromkeys(CONTACT_FLAGS, False))
+        for i in range(MAX_CONTACTS)
+    ]
+    for row, contact in zip(rows, contacts or [], strict=False):
+        row.form.name.data, row.form.email.data = contact.name, contact.email
+        row.form.phone.data = getattr(contact, "phone", "")
+        row.flags = {flag: bool(getattr(contact, flag, False)) for flag in CONTACT_FLAGS}
+    return rows
+
+
 def read_contacts(data: Any) -> tuple[list[ContactRow], list[str]]:
     """The contacts formset (prefix ``contact``, Django's ``SponsorContactFormSet``): 1 to 5 rows, each filled row
     with a name and an e-mail address, and at least one primary contact."""
@@ -232,8 +246,3 @@ def read_contacts(data: Any) -> tuple[list[ContactRow], list[str]]:
 
 def contacts_valid(rows: list[ContactRow]) -> bool:
     return all(not row.errors and not any(row.form.errors.values()) for row in rows if row.filled)
-
-
-def check_logo(upload: Upload, filename: str, content: bytes) -> str:
-    """The logo's extension once it is acceptable (raises ``ValidationError`` with the reason)."""
-    return check_upload(upload, filename, content)

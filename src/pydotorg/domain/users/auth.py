@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import ASGIMiddleware
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
@@ -75,6 +76,14 @@ def session_hash(secret: str, password_hash: str) -> str:
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
     user = connection.scope.get("user")
     return user if isinstance(user, CurrentUser) else None
+
+
+def signed_in_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser:
+    """The signed-in user of a route whose guard required one (a 401 should the guard ever be missing)."""
+    user = current_user(connection)
+    if user is None:
+        raise NotAuthorizedException("Please sign in.")
+    return user
 
 
 def provide_viewer(request: Request[Any, Any, Any]) -> CurrentUser | None:
