@@ -12,7 +12,6 @@ from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ImproperlyConfiguredException, NotFoundException
-from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins import PluginProtocol
@@ -38,8 +37,9 @@ from pydotorg.server.errors import (
 )
 from pydotorg.server.head import HeadAsGet
 from pydotorg.server.hosts import TrustedHosts
-from pydotorg.server.jobs import QUEUE_NAME, build_saq_plugin, drop_worker_hooks, job_context
+from pydotorg.server.jobs import QUEUE_NAME, DatabaseOutbox, build_saq_plugin, drop_worker_hooks, job_context
 from pydotorg.server.layout import configure_engine
+from pydotorg.server.observability import CountingStore, RequestObserver, build_logging_config, init_sentry
 from pydotorg.server.routes import build_routers
 from pydotorg.server.sections import home_parts
 from pydotorg.server.security import csrf_middleware, security_headers, unguarded_write_routes
@@ -53,6 +53,7 @@ from pydotorg.server.static_files import (
 )
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
+from pydotorg.web.cache import STORE_NAME as RESPONSE_CACHE_STORE
 from pydotorg.web.cache import build_response_cache_config, clear_response_cache
 from pydotorg.web.changes import Changes
 from pydotorg.web.site_content import STORE_NAME, SiteContentCache
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     stores = build_store_registry(settings)
+    stores.register(RESPONSE_CACHE_STORE, CountingStore(stores.get(RESPONSE_CACHE_STORE)), allow_override=True)
+    init_sentry(settings)
     changes = Changes(stores=stores)
     db_config = build_sqlalchemy_config(settings, changes)
     manifest = StaticManifest()
@@ -73,7 +76,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     jobs: JobQueue
     if saq_plugin is not None:
         plugins.append(saq_plugin)
-        jobs = SaqJobQueue(saq_plugin.get_queue(QUEUE_NAME), retries=settings.job_retries)
+        jobs = SaqJobQueue(
+            saq_plugin.get_queue(QUEUE_NAME), retries=settings.job_retries, outbox=DatabaseOutbox(db_config.get_session)
+        )
     else:
         jobs = InProcessQueue(job_context(settings, db_config.get_session, stores), retries=settings.job_retries)
     changes.jobs = jobs
@@ -152,12 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 )
             ],
         ),
-        logging_config=LoggingConfig(
-            root={"level": "INFO", "handlers": ["queue_listener"]},
-            loggers={"pydotorg": {"level": "INFO", "propagate": True}},
-            log_exceptions="never",
-            disable_existing_loggers=False,
-        ),
+        logging_config=build_logging_config(settings),
         on_startup=[start_jobs],
         on_shutdown=[stop_jobs],
         response_cache_config=build_response_cache_config(settings),
@@ -166,7 +166,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     drop_worker_hooks(app)
     document_api(app.routes, REGISTRY)  # request bodies and errors in the OpenAPI document
-    app.asgi_handler = TrustedHosts(HeadAsGet(app.asgi_handler), settings.trusted_hosts)
+    app.asgi_handler = RequestObserver(
+        TrustedHosts(HeadAsGet(app.asgi_handler), settings.trusted_hosts),
+        settings,
+        pool=db_config.get_engine().pool,
+    )
     unguarded = unguarded_write_routes(app)
     if unguarded:
         msg = "routes that change state need a guard or a public_write reason: " + ", ".join(unguarded)

@@ -48,11 +48,18 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "PYDOTORG_DATABASE_URL")
     )
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "PYDOTORG_REDIS_URL"))
+    #: Seconds a Redis command may take before Redis counts as unreachable, and how long the instance then serves
+    #: from its own memory before trying Redis again (``lib/stores.py``).
+    redis_timeout: float = 0.5
+    redis_retry_after: float = 1.0
     db_echo: bool = False
     db_pool_size: int = 10
     #: False opens a connection per session (NullPool): for external poolers such as PgBouncer, and for tests
     #: that drive the app from more than one event loop.
     db_pool: bool = True
+    #: Seconds to open a PostgreSQL connection, and to wait for a free one in the pool, before answering 503.
+    db_connect_timeout: float = 3.0
+    db_pool_timeout: float = 5.0
 
     var_dir: Path = Path("var")
     media_root: Path | None = None
@@ -130,6 +137,20 @@ class Settings(BaseSettings):
     #: The daily reminder of required sponsor assets due in this many days, and when it runs.
     sponsorship_assets_due_days: int = 7
     sponsorship_assets_cron: str = "0 9 * * *"
+
+    #: Seconds ``pydotorg run`` keeps serving, reporting not ready, after SIGTERM before it stops (the load
+    #: balancer's health check interval times its fall count, plus a margin).
+    shutdown_drain_seconds: float = 3.0
+    #: JSON log lines (one object per line, for a log collector) or plain text; JSON by default in production.
+    log_format: Literal["text", "json"] | None = None
+    #: ``/metrics`` (Prometheus): the bearer token a scraper sends. Without one, only loopback clients outside
+    #: production may read it; in production it is refused to everyone.
+    metrics_token: str | None = None
+    #: Sentry error reporting, when set (needs the ``sentry`` extra: ``pip install pydotorg[sentry]``).
+    sentry_dsn: str | None = Field(default=None, validation_alias=AliasChoices("SENTRY_DSN", "PYDOTORG_SENTRY_DSN"))
+
+    #: When the SAQ worker moves jobs kept in the outbox (while Redis was unreachable) onto the queue.
+    job_outbox_cron: str = "* * * * *"
 
     #: Number of concurrent jobs a SAQ worker runs.
     worker_concurrency: int = 10
@@ -211,6 +232,10 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.is_production
+
+    @property
+    def json_logs(self) -> bool:
+        return (self.log_format or ("json" if self.is_production else "text")) == "json"
 
     @property
     def mode(self) -> str:

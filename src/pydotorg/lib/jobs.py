@@ -5,7 +5,13 @@ wants one run calls ``await queue.enqueue("name", **kwargs)`` on the app's :clas
 
 * :class:`InProcessQueue` (embedded mode) runs it on the server's event loop, after the caller returns, with
   retries; failures are logged with their traceback, never lost silently;
-* :class:`SaqJobQueue` (Redis configured) puts it on the SAQ queue that ``pydotorg workers run`` serves.
+* :class:`SaqJobQueue` (Redis configured) puts it on the SAQ queue that ``pydotorg workers run`` serves. When
+  Redis is unreachable the job goes to an :class:`Outbox` (a database table, ``server/jobs.py``) that the worker
+  empties onto the queue once Redis is back; without an outbox the caller gets :class:`JobQueueUnavailableError`.
+  Either way a job is never dropped silently.
+
+A job runs with the request id of the request that enqueued it (``lib/logs.py``), so its log lines can be joined
+to that request's.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 from litestar.stores.registry import StoreRegistry
+from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.lib.logs import request_id
 from pydotorg.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -32,6 +40,8 @@ class JobContext:
     settings: Settings
     session_factory: Callable[[], AbstractAsyncContextManager[AsyncSession]]
     stores: StoreRegistry
+    #: The queue this context's jobs enqueue follow-up jobs on (the worker's own).
+    jobs: JobQueue | None = None
 
 
 class CoreJob(StrEnum):
@@ -89,6 +99,11 @@ class InProcessQueue:
         #: Completed runs by job name.
         self.done: Counter[str] = Counter()
 
+    @property
+    def pending(self) -> int:
+        """Jobs started and not finished yet."""
+        return len(self._tasks)
+
     async def enqueue(self, name: str, **kwargs: Any) -> None:
         fn = get_job(name)
         task = asyncio.get_running_loop().create_task(self._run(name, fn, kwargs), name=f"job:{name}")
@@ -119,16 +134,37 @@ class InProcessQueue:
             await asyncio.gather(*mine, return_exceptions=True)
 
 
+class JobQueueUnavailableError(RuntimeError):
+    """The queue could not take a job and nothing else kept it: the caller must know."""
+
+
+class Outbox(Protocol):
+    async def keep(self, name: str, kwargs: dict[str, Any], request_id: str) -> None:
+        """Store the job durably until the queue takes it again."""
+
+
 class SaqJobQueue:
     """Enqueues on a SAQ queue (Redis); a worker process runs the job."""
 
-    def __init__(self, queue: Any, *, retries: int = 3) -> None:
+    def __init__(self, queue: Any, *, retries: int = 3, outbox: Outbox | None = None) -> None:
         self.queue = queue
         self.retries = retries
+        self.outbox = outbox
 
     async def enqueue(self, name: str, **kwargs: Any) -> None:
         get_job(name)  # fail early, in the caller, for a name no worker knows
-        await self.queue.enqueue(name, retries=self.retries, **kwargs)
+        rid = request_id.get()
+        try:
+            await self.put(name, kwargs, rid)
+        except (RedisError, OSError) as exc:
+            if self.outbox is None:
+                raise JobQueueUnavailableError(f"job {name!r} could not be queued: {exc}") from exc
+            await self.outbox.keep(name, kwargs, rid)
+            logger.warning("job queue unreachable (%s): %s kept in the outbox", exc, name)
+
+    async def put(self, name: str, kwargs: dict[str, Any], rid: str = "") -> None:
+        """Queue the job now (no outbox): Redis errors reach the caller."""
+        await self.queue.enqueue(name, retries=self.retries, meta={"request_id": rid} if rid else {}, **kwargs)
 
     async def drain(self) -> None:
         """Nothing to wait for: the SAQ worker runs the jobs."""
@@ -139,7 +175,12 @@ def saq_tasks() -> list[Callable[..., Awaitable[Any]]]:
 
     def adapt(name: str, fn: JobFunction) -> Callable[..., Awaitable[Any]]:
         async def task(ctx: dict[str, Any], **kwargs: Any) -> Any:
-            return await fn(ctx["pydotorg"], **kwargs)
+            job_ = ctx.get("job")
+            token = request_id.set(str((getattr(job_, "meta", None) or {}).get("request_id", "")))
+            try:
+                return await fn(ctx["pydotorg"], **kwargs)
+            finally:
+                request_id.reset(token)
 
         task.__name__ = task.__qualname__ = name
         return task

@@ -17,6 +17,7 @@ from pydotorg.fixtures.seed import seed
 from pydotorg.fixtures.volume import seed_volume
 from pydotorg.lib.jobs import REGISTRY, UnknownJobError, get_job
 from pydotorg.server.django_cli import export_django_command, import_django_command
+from pydotorg.server.health import install_drain_on_sigterm
 from pydotorg.server.jobs import QUEUE_NAME, job_context
 from pydotorg.server.sections import SECTIONS
 from pydotorg.settings import get_settings
@@ -128,10 +129,12 @@ RUN_DEFAULTS = {
 
 
 def set_run_defaults(cli: click.Group) -> None:
+    # With JSON logs the app writes the request line itself, with the request id (server/observability.py).
+    defaults = {**RUN_DEFAULTS, "log_access_enabled": not get_settings().json_logs}
     run = cli.commands.get("run")
     for param in run.params if run is not None else []:
-        if param.name in RUN_DEFAULTS:
-            param.default = RUN_DEFAULTS[param.name]
+        if param.name in defaults:
+            param.default = defaults[param.name]
 
 
 class PydotorgCLIPlugin(CLIPluginProtocol):
@@ -144,5 +147,6 @@ class PydotorgCLIPlugin(CLIPluginProtocol):
             for command in section.commands:
                 cli.add_command(command)
         set_run_defaults(cli)
+        install_drain_on_sigterm()
         if not get_settings().uses_redis and "workers" not in cli.commands:
             cli.add_command(embedded_workers_group)

@@ -40,13 +40,19 @@ def build_sqlalchemy_config(settings: Settings, changes: Changes | None = None) 
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         engine_config = EngineConfig(echo=settings.db_echo, connect_args={"timeout": 30})
     elif not settings.db_pool:
-        engine_config = EngineConfig(echo=settings.db_echo, poolclass=NullPool)
+        engine_config = EngineConfig(
+            echo=settings.db_echo, poolclass=NullPool, connect_args={"timeout": settings.db_connect_timeout}
+        )
     else:
+        # Bounded waits: with PostgreSQL gone, a request fails within seconds with a 503 instead of hanging, and
+        # pre-ping replaces connections the server dropped on restart before any request uses them.
         engine_config = EngineConfig(
             echo=settings.db_echo,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
+            pool_timeout=settings.db_pool_timeout,  # type: ignore[arg-type]  # SQLAlchemy takes a float
+            connect_args={"timeout": settings.db_connect_timeout},
         )
     config = SQLAlchemyAsyncConfig(
         connection_string=url,

@@ -16,6 +16,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from asyncpg.exceptions import (
+    AdminShutdownError,
+    CannotConnectNowError,
+    ConnectionDoesNotExistError,
+    CrashShutdownError,
+    PostgresConnectionError,
+)
 from asyncpg.exceptions import DataError as AsyncpgDataError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -36,9 +43,11 @@ from litestar.status_codes import (
     HTTP_410_GONE,
     HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 from litestar.types import Receive, Scope, Send
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.api.v2 import drf_allow
@@ -180,6 +189,45 @@ def not_found_handler(request: Request[Any, Any, Any], exc: Exception) -> Respon
     return DeferredResponse(lambda req: render_not_found(req, message))
 
 
+#: asyncpg's errors for a server that is gone, shutting down or not yet accepting connections.
+_UNREACHABLE_DRIVER_ERRORS = (
+    PostgresConnectionError,
+    CannotConnectNowError,
+    AdminShutdownError,
+    CrashShutdownError,
+    ConnectionDoesNotExistError,
+)
+#: Seconds a client is asked to wait before retrying while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database cannot be reached, rather than a bug or bad input: a
+    refused or reset connection, a connect or pool timeout, a server restarting or shutting down."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, (*_UNREACHABLE_DRIVER_ERRORS, PoolTimeoutError, ConnectionError, TimeoutError)):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+def unavailable_response(request: Request[Any, Any, Any]) -> Response[Any]:
+    """A 503 that a balancer, a CDN and a person all understand: try again shortly. Never cached."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if wants_json(request):
+        response = json_error(HTTP_503_SERVICE_UNAVAILABLE, "The service is temporarily unavailable.")
+        response.headers.update(headers)
+        return response
+    return Template(
+        template_name="503.html", status_code=HTTP_503_SERVICE_UNAVAILABLE, media_type=MediaType.HTML, headers=headers
+    )
+
+
 def server_error_response(request: Request[Any, Any, Any]) -> Response[Any]:
     if wants_json(request):
         return json_error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
@@ -257,12 +305,15 @@ def _out_of_range(exc: Exception) -> bool:
 
 def database_value_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Bad input that only the database driver noticed is a 400 with a message, not a 500."""
-    if not _out_of_range(exc):
+    if not _out_of_range(exc):  # a lost connection among them answers 503 there
         return internal_error_handler(request, exc)
     logger.info("value out of range on %s %s: %s", request.method, request.url.path, exc)
     return http_exception_handler(request, ClientException("A number in the request is out of range."))
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if database_unavailable(exc):
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return unavailable_response(request)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return server_error_response(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -11,10 +12,12 @@ from litestar import Litestar
 from litestar_saq import CronJob, QueueConfig, SAQConfig, SAQPlugin
 from litestar_saq.base import Worker
 from saq.types import Context
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import pydotorg.lib.mail  # noqa: F401  (registers the send_mail job; the sections register theirs)
-from pydotorg.lib.jobs import JobContext, SaqJobQueue, saq_tasks
+from pydotorg.db.models.outbox import OutboxJob
+from pydotorg.lib.jobs import JobContext, SaqJobQueue, job, saq_tasks
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.sections import periodic_jobs as section_periodic_jobs
 from pydotorg.server.stores import build_store_registry
@@ -22,8 +25,45 @@ from pydotorg.settings import Settings, get_settings
 from pydotorg.web.changes import Changes
 
 QUEUE_NAME = "default"
+OUTBOX_JOB = "flush_job_outbox"
 #: Periodic jobs run by the SAQ worker: job name -> the setting holding its cron schedule (from the sections).
-PERIODIC_JOBS = section_periodic_jobs()
+PERIODIC_JOBS = {**section_periodic_jobs(), OUTBOX_JOB: "job_outbox_cron"}
+#: Outbox rows moved onto the queue per run (the next run takes the rest).
+OUTBOX_BATCH = 500
+
+
+class DatabaseOutbox:
+    """Keeps jobs in ``pydotorg_job_outbox`` while Redis is unreachable (``lib/jobs.py``), in its own transaction:
+    the caller's own change is already committed when its jobs are enqueued."""
+
+    def __init__(self, session_factory: Callable[[], AbstractAsyncContextManager[AsyncSession]]) -> None:
+        self.session_factory = session_factory
+
+    async def keep(self, name: str, kwargs: dict[str, Any], request_id: str) -> None:
+        async with self.session_factory() as session:
+            session.add(OutboxJob(name=name, kwargs=json.dumps(kwargs, default=str), request_id=request_id))
+            await session.commit()
+
+
+@job(OUTBOX_JOB)
+async def flush_job_outbox(ctx: JobContext) -> str:
+    """Move the jobs kept while Redis was unreachable onto the queue, oldest first (a job is queued, then its row
+    deleted: a crash in between queues it twice rather than never)."""
+    queue = ctx.jobs
+    if not isinstance(queue, SaqJobQueue):
+        return "no queue"
+    moved = 0
+    async with ctx.session_factory() as session:
+        statement = select(OutboxJob).order_by(OutboxJob.id).limit(OUTBOX_BATCH)
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True)  # two workers never take the same row
+        for row in (await session.scalars(statement)).all():
+            await queue.put(row.name, json.loads(row.kwargs), row.request_id)
+            await session.delete(row)
+            await session.flush()
+            moved += 1
+        await session.commit()
+    return f"{moved} jobs queued from the outbox"
 
 
 def periodic_jobs(settings: Settings, tasks: list[Any]) -> list[CronJob]:
@@ -42,10 +82,16 @@ async def _worker_startup(ctx: Context) -> None:
     settings = get_settings()
     stores = build_store_registry(settings)
     # A job's own changes (an import, an expiry) release their side effects into this worker's queue.
-    changes = Changes(stores=stores, jobs=SaqJobQueue(ctx["worker"].queue, retries=settings.job_retries))
+    jobs = SaqJobQueue(ctx["worker"].queue, retries=settings.job_retries)
+    changes = Changes(stores=stores, jobs=jobs)
     db_config = build_sqlalchemy_config(settings, changes)
+    jobs.outbox = DatabaseOutbox(db_config.get_session)
     ctx["pydotorg_db"] = db_config  # type: ignore[typeddict-unknown-key]
-    ctx["pydotorg"] = job_context(settings, db_config.get_session, stores)  # type: ignore[typeddict-unknown-key]
+    context = job_context(settings, db_config.get_session, stores)
+    context.jobs = jobs
+    ctx["pydotorg"] = context  # type: ignore[typeddict-unknown-key]
+    # Jobs kept while Redis was unreachable go onto the queue as soon as a worker is up again.
+    await flush_job_outbox(context)
 
 
 async def _worker_shutdown(ctx: Context) -> None:

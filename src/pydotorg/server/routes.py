@@ -7,7 +7,9 @@ from typing import Any
 from litestar import Request, Response, Router
 
 from pydotorg.server import sections
+from pydotorg.server.health import HealthController
 from pydotorg.server.layout import load_site_content
+from pydotorg.server.observability import MetricsController
 from pydotorg.server.sitemap import SitemapController
 from pydotorg.web.slash import append_slash
 
@@ -22,7 +24,7 @@ def build_routers() -> list[Router]:
     ]
     pages = [handler for section in listed for handler in section.pages]
     documents = [handler for section in listed for handler in section.documents]
-    documents.append(SitemapController)
+    documents += [SitemapController, HealthController, MetricsController]
     routers.append(Router(path="/", route_handlers=pages, before_request=_html_before_request))
     routers.append(Router(path="/", route_handlers=documents, before_request=append_slash))
     return routers

@@ -21,6 +21,7 @@ def test_periodic_jobs_are_registered_and_scheduled() -> None:
             "jobs_monthly_report",
             "check_sponsorship_assets_due_date",
             "update_blogs",
+            "flush_job_outbox",
         }
     )
     for job in cron_jobs:

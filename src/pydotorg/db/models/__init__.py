@@ -23,6 +23,7 @@ from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobType
 from pydotorg.db.models.minutes import Minutes
 from pydotorg.db.models.navigation import Menu, MenuItem
 from pydotorg.db.models.nominations import Election, ElectionKind, Nomination, Nominee
+from pydotorg.db.models.outbox import OutboxJob
 from pydotorg.db.models.pages import Page, PageDocument, PageImage
 from pydotorg.db.models.redirects import LegacyRedirect, Redirect
 from pydotorg.db.models.search import SearchDocument
@@ -126,6 +127,7 @@ __all__ = (
     "Nomination",
     "Nominee",
     "OccurringRule",
+    "OutboxJob",
     "Page",
     "PageDocument",
     "PageImage",

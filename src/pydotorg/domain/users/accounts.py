@@ -15,13 +15,20 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_410_GONE
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_410_GONE, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models.users import EmailAddress, User
 from pydotorg.domain.users import services
-from pydotorg.domain.users.auth import current_user, login, logout, refresh_session_hash, safe_next
+from pydotorg.domain.users.auth import (
+    SESSION_STORE,
+    current_user,
+    login,
+    logout,
+    refresh_session_hash,
+    safe_next,
+)
 from pydotorg.domain.users.forms import (
     AddEmailForm,
     LoginForm,
@@ -36,6 +43,7 @@ from pydotorg.lib import passwords
 from pydotorg.lib.forms import add_error, bind, check_honeypot, value
 from pydotorg.lib.jobs import JobQueue
 from pydotorg.lib.mail import queue_mail
+from pydotorg.lib.stores import store_available
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE
 from pydotorg.web.changes import mail_after_commit
@@ -43,6 +51,10 @@ from pydotorg.web.forms import CSRF_COOKIE, FORM
 from pydotorg.web.ratelimit import mail_limit, rate_limit
 
 LOGIN_FAILED = "The username and/or password you specified are not correct."
+SESSIONS_DOWN = (
+    "Signing in is unavailable for a few minutes: the site cannot keep sessions right now. "
+    "Everything else still works; please try again shortly."
+)
 #: The session key holding when the user last typed their password again (allauth's reauthentication).
 REAUTHENTICATED_KEY = "_reauthenticated_at"
 
@@ -165,6 +177,9 @@ class AccountController(Controller):
         form = await bind(LoginForm, request)
         if not form.validate():
             return page("login", status_code=HTTP_400_BAD_REQUEST, form=form)
+        if not await store_available(request.app.stores.get(SESSION_STORE)):
+            # Redis, which keeps sessions for every instance, is unreachable: a sign-in could not be kept.
+            return page("login", status_code=HTTP_503_SERVICE_UNAVAILABLE, form=form, form_errors=[SESSIONS_DOWN])
         result = await services.authenticate(db_session, value(form.login), value(form.password))
         user = result.user
         if user is None:

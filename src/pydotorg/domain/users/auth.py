@@ -129,10 +129,14 @@ class SessionConfig(ServerSideSessionConfig):
     _backend_class = RotatingSessionBackend
 
 
+#: The store (a namespace of the app's root store) that keeps sessions.
+SESSION_STORE = "sessions"
+
+
 def build_session_config(*, secure: bool, max_age: int) -> SessionConfig:
     return SessionConfig(
         key="sessionid",
-        store="sessions",
+        store=SESSION_STORE,
         max_age=max_age,
         secure=secure,
         httponly=True,
