@@ -30,7 +30,7 @@ from litestar.enums import ScopeType
 from litestar.logging import LoggingConfig
 from litestar.stores.base import Store
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 from prometheus_client import multiprocess as prometheus_multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import REGISTRY, Collector
@@ -45,6 +45,7 @@ access_logger = logging.getLogger("pydotorg.access")
 REQUEST_ID_HEADER = b"x-request-id"
 _VALID_ID = re.compile(rb"^[A-Za-z0-9._:-]{8,64}$")
 
+disable_created_metrics()  # one series per counter, not a second "_created" one
 REQUESTS = Counter("pydotorg_http_requests", "HTTP requests answered", ["method", "route", "status"])
 LATENCY = Histogram(
     "pydotorg_http_request_duration_seconds",
@@ -72,6 +73,7 @@ class RequestObserver:
             await self.app(scope, receive, send)
             return
         method = str(scope.get("method", "GET"))
+        path = scope["path"]  # as asked (routing rewrites the scope's)
         incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"")
         rid = incoming.decode() if _VALID_ID.match(incoming) else uuid.uuid4().hex
         token = request_id.set(rid)
@@ -98,7 +100,7 @@ class RequestObserver:
                     "request",
                     extra={
                         "method": method,
-                        "path": scope["path"],
+                        "path": path,
                         "status": status,
                         "duration_ms": round(elapsed * 1000, 2),
                     },
