@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -123,11 +123,13 @@ async def test_unreachable_database_is_a_fast_503(seeded_settings: Settings) -> 
 
 # -- Redis unreachable -----------------------------------------------------------------------------------------------
 @pytest.fixture
-def redis_down_app(seeded_settings: Settings) -> Iterator[Litestar]:
+async def redis_down_app(seeded_settings: Settings) -> AsyncIterator[Litestar]:
     settings = seeded_settings.model_copy(
         update={"redis_url": DEAD_REDIS, "response_cache_seconds": 60, "redis_retry_after": 30.0}
     )
-    yield create_app(settings)
+    app = create_app(settings)
+    yield app
+    await app.state.db_config.get_engine().dispose()
 
 
 async def test_with_redis_down_pages_and_apis_answer_and_login_is_a_clear_503(redis_down_app: Litestar) -> None:
