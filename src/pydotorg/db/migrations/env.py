@@ -1,11 +1,13 @@
 import asyncio
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from advanced_alchemy.base import metadata_registry
 from alembic import context
 from alembic.autogenerate import rewriter
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
+
+from pydotorg.db.schema_filters import include_object
 
 if TYPE_CHECKING:
     from advanced_alchemy.alembic.commands import AlembicCommandConfig
@@ -18,14 +20,6 @@ __all__ = ("do_run_migrations", "run_migrations_offline", "run_migrations_online
 # access to the values within the .ini file in use.
 config: "AlembicCommandConfig" = context.config  # type: ignore
 writer = rewriter.Rewriter()
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Leave the search engines' own objects (SQLite's FTS5 tables, PostgreSQL's generated tsvector column and its
-    index) out of autogenerate: the search migration made them and the models do not describe them."""
-    if type_ == "table" and name and name.startswith("search_fts"):
-        return False
-    return not (name in {"search_vector", "ix_search_document_search_vector"} and reflected)
 
 
 def run_migrations_offline() -> None:
