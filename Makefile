@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck format lock clean bench soak
+.PHONY: help install run test test-fast lint typecheck format lock clean bench soak ops-bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-11s %s\n", $$1, $$2}'
@@ -51,8 +51,13 @@ bench: install ## Load-test every public page, production-style, beside a plaint
 soak: install ## Ten minutes of mixed uncached load, production-style: errors, worker crashes, memory (SOAK_ARGS=)
 	$(BIN)/python tests/bench/soak.py $(SOAK_ARGS)
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
+ops-bench: install ## Rolling deploys, a rollback, Redis and PostgreSQL outages under load through HAProxy (OPS_ARGS=--keep)
+	$(BIN)/python tests/bench/ops.py $(OPS_ARGS)
+
+lock: ## Re-resolve requirements.lock (dev) and requirements-prod.lock (the container's, same versions) (needs uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra sentry --generate-hashes --python-version 3.11 -c requirements.lock \
+		-o requirements-prod.lock
 
 clean: ## Remove the virtualenv and everything under var/
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

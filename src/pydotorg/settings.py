@@ -148,6 +148,9 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     #: Sentry error reporting, when set (needs the ``sentry`` extra: ``pip install pydotorg[sentry]``).
     sentry_dsn: str | None = Field(default=None, validation_alias=AliasChoices("SENTRY_DSN", "PYDOTORG_SENTRY_DSN"))
+    #: The deployed release's name (``scripts/rolling-deploy.sh`` sets it): reported by ``/_health/ready`` and in
+    #: Sentry, so an operator can see which release each instance runs. The package version when unset.
+    release: str | None = None
 
     #: When the SAQ worker moves jobs kept in the outbox (while Redis was unreachable) onto the queue.
     job_outbox_cron: str = "* * * * *"

@@ -22,6 +22,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient, TestClient
 from sqlalchemy import func, select
 
+from pydotorg import __version__
 from pydotorg.app import create_app
 from pydotorg.db.models.outbox import OutboxJob
 from pydotorg.lib.logs import JsonFormatter, request_id
@@ -46,7 +47,11 @@ async def test_ready_reports_each_check(client: AsyncTestClient[Litestar]) -> No
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
     body = response.json()
-    assert body == {"status": "ready", "checks": {"instance": "ok", "database": "current", "redis": "not used"}}
+    assert body == {
+        "status": "ready",
+        "release": __version__,
+        "checks": {"instance": "ok", "database": "current", "redis": "not used"},
+    }
     # Django's liveness answers stay as they were
     assert (await client.get("/_health")).text == "OK"
     assert (await client.get("/_health/anything")).text == "OK"

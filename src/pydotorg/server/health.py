@@ -37,6 +37,7 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
+from pydotorg import __version__
 from pydotorg.lib.stores import store_available
 from pydotorg.server.database import MIGRATIONS_DIR
 from pydotorg.settings import Settings, get_settings
@@ -121,7 +122,11 @@ class HealthController(Controller):
         instance_ok = instance == "ok"
         healthy = instance_ok and database_ok and redis_ok
         passed = instance_ok if request.query_params.get("scope") == "instance" else healthy
-        body = {"status": "ready" if passed else "not ready", "checks": checks}
+        body = {
+            "status": "ready" if passed else "not ready",
+            "release": settings.release or __version__,
+            "checks": checks,
+        }
         return Response(
             body,
             status_code=HTTP_200_OK if passed else HTTP_503_SERVICE_UNAVAILABLE,

@@ -261,7 +261,7 @@ def init_sentry(settings: Settings) -> bool:
     sentry_sdk.init(
         dsn=settings.sentry_dsn,
         environment=settings.env,
-        release=f"pydotorg@{__version__}",
+        release=f"pydotorg@{settings.release or __version__}",
         integrations=[LitestarIntegration()],
         send_default_pii=False,  # no cookies, no user addresses
         traces_sample_rate=0.0,
