@@ -8,7 +8,7 @@ only bounds how stale a page can be if a change bypasses the application.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import secrets
 from typing import Any
 
@@ -19,6 +19,8 @@ from litestar.stores.registry import StoreRegistry
 from litestar.types import HTTPScope
 
 from pydotorg.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 STORE_NAME = "responsecache"
 
@@ -110,6 +112,21 @@ async def cms_cache_store(request: Request[Any, Any, Any], key: str, media_type:
     return Response(encoded, media_type=media_type, headers={"content-type": media_type})
 
 
+#: Attempts at emptying a file store that other processes write to and expire entries from meanwhile.
+CLEAR_ATTEMPTS = 5
+
+
 async def clear_response_cache(stores: StoreRegistry) -> None:
-    with contextlib.suppress(FileNotFoundError):  # a file store's folder exists once something was cached
-        await stores.get(STORE_NAME).delete_all()
+    """Empty the origin response cache. A file store (embedded mode) is a folder that other processes use at the
+    same time: an entry they expire vanishes under ``rmtree`` (FileNotFoundError) and one they add makes the folder
+    non-empty again (OSError); either would leave stale pages behind, so the clear is tried again."""
+    failure: OSError | None = None
+    for _ in range(CLEAR_ATTEMPTS):
+        try:
+            await stores.get(STORE_NAME).delete_all()
+        except OSError as exc:  # FileNotFoundError too: also before the folder exists (nothing cached yet)
+            failure = None if isinstance(exc, FileNotFoundError) else exc
+        else:
+            return
+    if failure is not None:
+        logger.warning("the response cache could not be emptied (%s): pages may be stale until they expire", failure)
