@@ -429,3 +429,53 @@ async def test_draft_pages_are_visible_to_staff_only(client: AsyncTestClient[Lit
         async with app.state.db_config.get_session() as session:
             await session.execute(delete(Page).where(Page.path == "about/draft-only/"))
             await session.commit()
+
+
+VERSION_RE = re.compile(r'name="_version" value="(\d+)"')
+
+
+async def test_a_save_over_a_newer_edit_is_refused_with_the_differences(
+    client: AsyncTestClient[Litestar], app: Litestar, superuser: str
+) -> None:
+    async with app.state.db_config.get_session() as session:
+        page = Page(title="Two editors", path="about/two-editors", content="First line.\nSecond line.")
+        session.add(page)
+        await session.commit()
+        page_id = page.id
+    await make_user(app, "other-editor", is_staff=True)
+    url = f"/admin/pages/page/{page_id}/change/"
+    try:
+        opened = await client.get(url)
+        loaded = VERSION_RE.search(opened.text)
+        assert loaded and loaded.group(1) == "1"
+        # someone else saves meanwhile
+        async with app.state.db_config.get_session() as session:
+            row = await session.get(Page, page_id)
+            assert row is not None
+            other = (await session.execute(select(User.id).where(User.username == "other-editor"))).scalar_one()
+            row.content, row.last_modified_by_id = "First line.\nTheir second line.", other
+            await session.commit()
+        mine = await _page_form(
+            client, url, title="Two editors", path="about/two-editors", content="First line.\nMy second line."
+        )
+        refused = await client.post(url, data={**mine, "_version": loaded.group(1)}, follow_redirects=False)
+        assert refused.status_code == 409
+        assert "changed by other-editor at" in refused.text and "Nothing was saved" in refused.text
+        assert "-Their second line." in refused.text and "+My second line." in refused.text
+        assert "My second line." in refused.text  # the editor's text is still in the form
+        async with app.state.db_config.get_session() as session:
+            row = await session.get(Page, page_id)
+            assert row is not None and row.content == "First line.\nTheir second line." and row.version == 2
+        # the refusal carries the saved version: saving again is a deliberate overwrite
+        again = VERSION_RE.search(refused.text)
+        assert again and again.group(1) == "2"
+        saved = await client.post(url, data={**mine, "_version": again.group(1)}, follow_redirects=False)
+        assert saved.status_code == 302
+        async with app.state.db_config.get_session() as session:
+            row = await session.get(Page, page_id)
+            assert row is not None and row.content == "First line.\nMy second line." and row.version == 3
+    finally:
+        async with app.state.db_config.get_session() as session:
+            await session.execute(delete(Page).where(Page.id == page_id))
+            await session.commit()
+        await delete_user(app, "other-editor")

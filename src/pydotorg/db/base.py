@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from advanced_alchemy.base import BigIntBase
 from advanced_alchemy.types import DateTimeUTC
 from advanced_alchemy.utils.text import slugify
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, inspect
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, inspect, text
 from sqlalchemy.orm import Mapped, Session, declarative_mixin, declared_attr, mapped_column
 
 from pydotorg.lib import markup
@@ -91,6 +91,18 @@ class ContentManageable:
     @declared_attr
     def last_modified_by_id(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey("users_user.id", ondelete="SET NULL"), nullable=True, index=True)
+
+
+@declarative_mixin
+class Versioned:
+    """An edit counter. SQLAlchemy adds ``WHERE version = <loaded>`` to every UPDATE and raises ``StaleDataError``
+    when another writer got there first, and the admin refuses a form opened at an older version (a stale save)."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 @declarative_mixin

@@ -7,10 +7,17 @@ from typing import ClassVar
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pydotorg.db.base import Base, ContentManageable, MarkupSpec, markup_rendered_column, markup_type_column
+from pydotorg.db.base import (
+    Base,
+    ContentManageable,
+    MarkupSpec,
+    Versioned,
+    markup_rendered_column,
+    markup_type_column,
+)
 
 
-class Box(ContentManageable, Base):
+class Box(Versioned, ContentManageable, Base):
     __tablename__ = "boxes_box"
     __markup__: ClassVar[dict[str, MarkupSpec]] = {"content": MarkupSpec()}
 

@@ -7,7 +7,14 @@ from typing import ClassVar
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, ContentManageable, MarkupSpec, markup_rendered_column, markup_type_column
+from pydotorg.db.base import (
+    Base,
+    ContentManageable,
+    MarkupSpec,
+    Versioned,
+    markup_rendered_column,
+    markup_type_column,
+)
 
 DEFAULT_TEMPLATE = "pages/default.html"
 RAW_TEMPLATE = "pages/raw.html"
@@ -15,7 +22,7 @@ RAW_TEMPLATE = "pages/raw.html"
 PAGE_TEMPLATES = ("", DEFAULT_TEMPLATE, RAW_TEMPLATE)
 
 
-class Page(ContentManageable, Base):
+class Page(Versioned, ContentManageable, Base):
     __tablename__ = "pages_page"
     # Page editors are trusted: html and markdown_unsafe keep their raw HTML, as on the Django site.
     __markup__: ClassVar[dict[str, MarkupSpec]] = {"content": MarkupSpec(trusted=True)}

@@ -7,6 +7,7 @@ did what in the change log (``django_admin_log``) and fills creator / last-modif
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -17,15 +18,16 @@ from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 from sqlalchemy import Boolean, String, Text, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import ValidationError
 
 from pydotorg.db.base import ContentManageable
-from pydotorg.db.models.users import AdminAction, AdminLogEntry, Permission
+from pydotorg.db.models.users import AdminAction, AdminLogEntry, Permission, User
 from pydotorg.domain.admin.registry import (
     REGISTRY,
     ModelAdmin,
@@ -163,6 +165,13 @@ def _filtered(admin: ModelAdmin, query: Any, params: Any, search: str) -> tuple[
             query = query.where(admin.column(name) == int(raw))
             active_filters[name] = str(raw)
     return query, active_filters
+
+
+def _stale(obj: Any, submitted: Any) -> bool:
+    """Whether a form loaded at version ``submitted`` would overwrite a newer save of ``obj``."""
+    if not hasattr(obj, "version") or submitted is None:
+        return False
+    return str(submitted).strip() != str(obj.version)
 
 
 class AdminController(Controller):
@@ -315,6 +324,8 @@ class AdminController(Controller):
 
         data = await request.form()
         form = form_class(formdata=FormData(data))
+        if obj is not None and _stale(obj, data.get("_version")):
+            return await self._conflict(request, admin, db_session, obj, form=form, editable=editable)
         uploads = await self._check(admin, db_session, obj, form=form, data=data, editable=editable)
         if any(f.errors for f in form):
             return self._render_form(request, admin, form, obj, status_code=HTTP_400_BAD_REQUEST)
@@ -383,6 +394,10 @@ class AdminController(Controller):
             db_session.add(target)
         try:
             await db_session.flush()
+        except StaleDataError:  # saved by someone else between our check and this write
+            await db_session.rollback()
+            fresh = await self._object(admin, db_session, target.id)
+            return await self._conflict(request, admin, db_session, fresh, form=form, editable=editable)
         except IntegrityError:
             await db_session.rollback()
             form_errors = ["This change conflicts with existing data (a duplicate or a missing related row)."]
@@ -401,6 +416,44 @@ class AdminController(Controller):
         if "_continue" in data:
             return Redirect(f"{admin.url}{target.id}/change/")
         return Redirect(admin.url)
+
+    async def _conflict(
+        self,
+        request: Request[Any, Any, Any],
+        admin: ModelAdmin,
+        db_session: AsyncSession,
+        obj: Any,
+        *,
+        form: Any,
+        editable: list[str],
+    ) -> Response[Any]:
+        """A save over a newer version: nothing is written; the form comes back with the editor's text, who saved
+        in between and when, and the differences from the saved version (saving again replaces it)."""
+        who = "someone"
+        if getattr(obj, "last_modified_by_id", None):
+            name = await db_session.scalar(select(User.username).where(User.id == obj.last_modified_by_id))
+            who = name or who
+        when = obj.updated.strftime("%Y-%m-%d %H:%M UTC") if getattr(obj, "updated", None) else "an unknown time"
+        diffs: list[tuple[str, str]] = []
+        for name in editable:
+            if name in admin.many_to_many or name in admin.uploads:
+                continue
+            saved, yours = getattr(obj, name), form[name].data
+            if isinstance(yours, str):
+                yours = yours.replace("\r\n", "\n")
+            if saved != yours:
+                lines = difflib.unified_diff(
+                    str(saved or "").splitlines(), str(yours or "").splitlines(), "saved", "yours", lineterm="", n=2
+                )
+                diffs.append((name, "\n".join(lines) or f"saved: {saved!r}\nyours: {yours!r}"))
+        message = (
+            f"This {admin.verbose_name} was changed by {who} at {when}, after you opened it. Nothing was saved: "
+            "your version is in the form below, and the differences from the saved one are listed. Save again to "
+            "replace their change with yours."
+        )
+        return self._render_form(
+            request, admin, form, obj, status_code=HTTP_409_CONFLICT, errors=[message], conflict=diffs
+        )
 
     async def _apply(
         self,
@@ -470,6 +523,7 @@ class AdminController(Controller):
         status_code: int = 200,
         errors: list[str] | None = None,
         related: list[dict[str, Any]] | None = None,
+        conflict: list[tuple[str, str]] | None = None,
     ) -> Template:
         me = _me(request)
         readonly = [name for name in admin.fields if name not in _editable(admin, me)]
@@ -483,6 +537,8 @@ class AdminController(Controller):
             multipart=bool(admin.uploads),
             form_errors=errors or (["Please correct the errors below."] if status_code == 400 else []),
             related=related or [],
+            conflict=conflict or [],
+            version=getattr(obj, "version", None),
         )
 
     @route("/{app_label:str}/{model_name:str}/add/", http_method=[HttpMethod.GET, HttpMethod.POST], name="admin:add")
