@@ -39,6 +39,7 @@ from pydotorg.server.head import HeadAsGet
 from pydotorg.server.hosts import TrustedHosts
 from pydotorg.server.jobs import QUEUE_NAME, DatabaseOutbox, build_saq_plugin, drop_worker_hooks, job_context
 from pydotorg.server.layout import configure_engine
+from pydotorg.server.live import build_live
 from pydotorg.server.observability import CountingStore, RequestObserver, build_logging_config, init_sentry
 from pydotorg.server.routes import build_routers
 from pydotorg.server.sections import home_parts
@@ -82,6 +83,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     else:
         jobs = InProcessQueue(job_context(settings, db_config.get_session, stores), retries=settings.job_retries)
     changes.jobs = jobs
+    channels, live = build_live(settings, db_config.get_engine)
+    plugins.append(channels)
+    changes.live = live
 
     session_config = build_session_config(secure=settings.secure_cookies, max_age=settings.session_max_age)
     state = State(
@@ -90,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "db_config": db_config,
             "session_config": session_config,
             "jobs": jobs,
+            "live": live,
             "site_content": SiteContentCache(
                 stores.get(STORE_NAME), site_content_loader(db_config.create_session_maker())
             ),
@@ -103,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.site_content.on_invalidate = clear
 
     async def stop_jobs(app: Litestar) -> None:
+        await live.stop()
         await jobs.drain()
 
     media = media_router(settings)

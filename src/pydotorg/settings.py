@@ -152,6 +152,9 @@ class Settings(BaseSettings):
     #: Sentry, so an operator can see which release each instance runs. The package version when unset.
     release: str | None = None
 
+    #: Seconds between the staff admin's WebSocket heartbeats (a socket silent for two is closed).
+    live_heartbeat: float = 20.0
+
     #: When the SAQ worker moves jobs kept in the outbox (while Redis was unreachable) onto the queue.
     job_outbox_cron: str = "* * * * *"
 

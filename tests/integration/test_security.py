@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from litestar import Litestar, get, post
+from litestar import Litestar, WebSocket, get, post, websocket
 from litestar.testing import AsyncTestClient
 
 from pydotorg.app import create_app
@@ -56,8 +57,16 @@ def test_an_unguarded_write_route_is_caught() -> None:
     async def read() -> None:
         return None
 
-    app = Litestar([oops, fine, open_on_purpose, read])
-    assert unguarded_write_routes(app) == ["POST /oops"]
+    @websocket("/socket")
+    async def socket(socket: WebSocket[Any, Any, Any]) -> None:
+        await socket.close()
+
+    @websocket("/guarded-socket", guards=[requires_login])
+    async def guarded_socket(socket: WebSocket[Any, Any, Any]) -> None:
+        await socket.close()
+
+    app = Litestar([oops, fine, open_on_purpose, read, socket, guarded_socket])
+    assert unguarded_write_routes(app) == ["POST /oops", "WEBSOCKET /socket"]
     assert public_write_routes(app) == [("POST /open", "a test says so")]
 
 

@@ -20,7 +20,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
-from litestar.routes import HTTPRoute
+from litestar.routes import HTTPRoute, WebSocketRoute
 from litestar.types import Message, Receive, Scope, Send
 
 from pydotorg.domain.users.guards import PUBLIC_WRITE_KEY
@@ -108,9 +108,15 @@ def csrf_middleware(settings: Settings) -> DefineMiddleware:
 
 
 def unguarded_write_routes(app: Litestar) -> list[str]:
-    """``METHOD path`` of every route that changes state with neither a guard nor a ``public_write`` reason."""
+    """``METHOD path`` of every route that changes state with neither a guard nor a ``public_write`` reason (a
+    WebSocket counts as one: it is a session's long-lived channel to the server)."""
     problems: list[str] = []
     for route in app.routes:
+        if isinstance(route, WebSocketRoute):
+            socket = route.route_handler
+            if not socket.resolve_guards() and not socket.opt.get(PUBLIC_WRITE_KEY):
+                problems.append(f"WEBSOCKET {route.path}")
+            continue
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:

@@ -28,10 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.util import await_only
 
+from pydotorg.db.models.users import Group, User
 from pydotorg.lib.jobs import CoreJob, JobContext, JobQueue, job
 from pydotorg.lib.mail import send_mail_arguments
 from pydotorg.lib.purge import PurgeClient
 from pydotorg.web.cache import clear_response_cache
+from pydotorg.web.live import LiveHub, queues_moved_by
 from pydotorg.web.site_content import STORE_NAME as SITE_CONTENT_STORE
 from pydotorg.web.site_content import bump_version
 
@@ -48,6 +50,8 @@ class Changes:
 
     stores: StoreRegistry
     jobs: JobQueue | None = None
+    #: the staff admin's live updates (moderation queues, access changes); None where nobody listens
+    live: LiveHub | None = None
 
 
 @dataclass
@@ -56,9 +60,12 @@ class Pending:
     keys: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
     site_content: bool = False
+    #: moderation queues moved, and users whose access changed (0: every user's, after a group change)
+    queues: set[str] = field(default_factory=set)
+    users: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.jobs or self.keys or self.urls or self.site_content)
+        return bool(self.jobs or self.keys or self.urls or self.site_content or self.queues or self.users)
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,14 @@ def mail_after_commit(session: AsyncSession | Session, template: str, to: list[s
 def _collect(session: Session, _flush: UOWTransaction) -> None:
     if INFO_KEY not in session.info:
         return
-    for row in chain(session.new, session.dirty, session.deleted):
+    rows = list(chain(session.new, session.dirty, session.deleted))
+    moved = queues_moved_by(rows)
+    access = _access_changes(rows)
+    if moved or access:
+        found = pending(session)
+        found.queues |= moved
+        found.users |= access
+    for row in rows:
         policy = POLICIES.get(type(row))
         if policy is None:
             continue
@@ -153,6 +167,17 @@ def _release(session: Session) -> None:
         await_only(changes.jobs.enqueue(name, **kwargs))
     if found.keys or found.urls:
         await_only(changes.jobs.enqueue(CoreJob.PURGE_CDN, keys=sorted(found.keys), urls=sorted(found.urls)))
+    if changes.live is not None and (found.queues or found.users):
+        await_only(changes.live.announce(queues=found.queues, users=found.users))
+
+
+def _access_changes(rows: list[Any]) -> set[int]:
+    """Users whose staff access may have changed: a user row (flags, groups, permissions), or everyone (0) when
+    a group's permissions did."""
+    found = {row.id for row in rows if isinstance(row, User) and row.id is not None}
+    if any(isinstance(row, Group) for row in rows):
+        found.add(0)
+    return found
 
 
 @event.listens_for(Session, "after_rollback")

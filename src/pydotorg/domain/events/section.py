@@ -2,7 +2,15 @@
 
 from sqlalchemy import Connection, select
 
-from pydotorg.db.models.events import Calendar, Event, EventCategory, EventLocation, OccurringRule, RecurringRule
+from pydotorg.db.models.events import (
+    Calendar,
+    Event,
+    EventCategory,
+    EventLocation,
+    EventSubmission,
+    OccurringRule,
+    RecurringRule,
+)
 from pydotorg.domain.events import admin, importer  # noqa: F401  (register the admin and the import job)
 from pydotorg.domain.events.cli import events_group
 from pydotorg.domain.events.controllers import EventsController
@@ -10,6 +18,7 @@ from pydotorg.domain.events.django import DJANGO_TABLES
 from pydotorg.domain.events.queries import upcoming_for_home
 from pydotorg.domain.events.sitemap import events_sitemap
 from pydotorg.web.changes import invalidates
+from pydotorg.web.live import ModerationQueue, moderation_queue
 from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
@@ -43,3 +52,14 @@ def _event_doc(conn: Connection, event: Event) -> Doc | None:
 
 indexes(Calendar, "calendar", _calendar_doc)
 indexes(Event, "event", _event_doc)
+
+moderation_queue(
+    ModerationQueue(
+        name="event-submissions",
+        label="Event submissions not handled",
+        admin_key="events.eventsubmission",
+        model=EventSubmission,
+        pending=lambda: EventSubmission.handled.is_(False),
+        title=lambda row: f"{row.event_name} ({row.date_from:%Y-%m-%d})",
+    )
+)

@@ -3,13 +3,14 @@
 from sqlalchemy import Connection
 
 from pydotorg.db.base import utcnow
-from pydotorg.db.models.jobs import Job, JobCategory, JobStatus, JobType
+from pydotorg.db.models.jobs import Job, JobCategory, JobReviewComment, JobStatus, JobType
 from pydotorg.domain.jobs import admin, jobs  # noqa: F401  (register the admin and the background jobs)
 from pydotorg.domain.jobs.controllers import JobsController
 from pydotorg.domain.jobs.django import DJANGO_TABLES
 from pydotorg.domain.jobs.jobs import JobBoardJob
 from pydotorg.domain.jobs.sitemap import jobs_sitemap
 from pydotorg.web.changes import invalidates
+from pydotorg.web.live import ModerationQueue, moderation_queue
 from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
@@ -46,3 +47,16 @@ def _job_category_doc(_conn: Connection, row: JobCategory) -> Doc | None:
 indexes(Job, "job", _job_doc)
 indexes(JobType, "jobtype", _job_type_doc)
 indexes(JobCategory, "jobcategory", _job_category_doc)
+
+# Staff see new submissions and review comments arrive in the admin (web/live.py).
+moderation_queue(
+    ModerationQueue(
+        name="jobs",
+        label="Jobs awaiting review",
+        admin_key="jobs.job",
+        model=Job,
+        pending=lambda: Job.status == JobStatus.REVIEW,
+        title=lambda job: job.display_name,
+        watch=(JobReviewComment,),
+    )
+)

@@ -7,6 +7,7 @@ from pydotorg.db.models import (
     SponsorBenefit,
     Sponsorship,
     SponsorshipPackage,
+    SponsorshipStatus,
 )
 from pydotorg.domain.sponsors import admin, api  # noqa: F401  (admin registers the models)
 from pydotorg.domain.sponsors.controllers import SponsorshipApplicationController
@@ -14,6 +15,7 @@ from pydotorg.domain.sponsors.dashboard import SponsorDashboardController
 from pydotorg.domain.sponsors.django import DJANGO_TABLES
 from pydotorg.domain.sponsors.tasks import ASSETS_DUE_JOB, check_assets_due_command
 from pydotorg.web.changes import invalidates
+from pydotorg.web.live import ModerationQueue, moderation_queue
 from pydotorg.web.section import Section
 
 SECTION = Section(
@@ -30,3 +32,14 @@ SECTION = Section(
 PLACEMENT_PAGES = ["/psf/sponsors/", "/jobs/", "/downloads/"]
 for _model in (Sponsorship, Sponsor, SponsorshipPackage, SponsorBenefit, LogoPlacement):
     invalidates(_model, keys=["sponsors"], urls=PLACEMENT_PAGES, site_content=True)
+
+moderation_queue(
+    ModerationQueue(
+        name="sponsorships",
+        label="Sponsorship applications",
+        admin_key="sponsors.sponsorship",
+        model=Sponsorship,
+        pending=lambda: Sponsorship.status == SponsorshipStatus.APPLIED,
+        title=lambda row: f"Sponsorship #{row.id}, applied {row.applied_on:%Y-%m-%d}",
+    )
+)

@@ -9,6 +9,7 @@ from pydotorg.domain.successstories.controllers import SuccessStoriesController
 from pydotorg.domain.successstories.django import DJANGO_TABLES
 from pydotorg.domain.successstories.sitemap import stories_sitemap
 from pydotorg.web.changes import invalidates
+from pydotorg.web.live import ModerationQueue, moderation_queue
 from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
@@ -39,3 +40,14 @@ def _story_doc(_conn: Connection, story: Story) -> Doc | None:
 
 
 indexes(Story, "story", _story_doc)
+
+moderation_queue(
+    ModerationQueue(
+        name="success-stories",
+        label="Success stories not published",
+        admin_key="successstories.story",
+        model=Story,
+        pending=lambda: Story.is_published.is_(False),
+        title=lambda story: story.name,
+    )
+)

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import PermissionDeniedException
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -208,8 +209,12 @@ class AccountController(Controller):
 
     @post("/logout/", name="account_logout_post", opt=public_write("ends the caller's own session, if any"))
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        user = current_user(request)
         logout(request)
-        return Redirect("/")
+        if user is None:
+            return Redirect("/")
+        # once the response has ended the session: the user's admin sockets check theirs and close
+        return Redirect("/", background=BackgroundTask(request.app.state.live.announce, users=[user.id]))
 
     @get("/inactive/", name="account_inactive")
     async def inactive(self) -> Template:
