@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint typecheck format lock clean bench soak ops-bench
+.PHONY: help install run test test-fast lint typecheck format lock clean bench soak ops-bench live-bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-11s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ soak: install ## Ten minutes of mixed uncached load, production-style: errors, w
 
 ops-bench: install ## Rolling deploys, a rollback, Redis and PostgreSQL outages under load through HAProxy (OPS_ARGS=--keep)
 	$(BIN)/python tests/bench/ops.py $(OPS_ARGS)
+
+live-bench: install ## 2,000 staff WebSockets on one instance, 200 on a second, 100 events: latency, memory, exactly-once
+	$(BIN)/python tests/bench/live.py $(LIVE_ARGS)
 
 lock: ## Re-resolve requirements.lock (dev) and requirements-prod.lock (the container's, same versions) (needs uv)
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock

@@ -227,7 +227,8 @@ class Peer:
     username: str
     is_superuser: bool
     permissions: frozenset[str]
-    outbox: asyncio.Queue[dict[str, Any] | None] = field(default_factory=lambda: asyncio.Queue(SOCKET_BACKLOG))
+    #: messages to send: a dict, or a str already encoded once for many sockets; None closes the socket
+    outbox: asyncio.Queue[dict[str, Any] | str | None] = field(default_factory=lambda: asyncio.Queue(SOCKET_BACKLOG))
     sid: str = field(default_factory=lambda: secrets.token_hex(8))
     editing: str | None = None
     closed: tuple[int, str] | None = None
@@ -237,7 +238,7 @@ class Peer:
     def sees(self, queue: ModerationQueue) -> bool:
         return self.is_superuser or bool(queue.permissions & self.permissions)
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: dict[str, Any] | str) -> None:
         try:
             self.outbox.put_nowait(message)
         except asyncio.QueueFull:
@@ -349,9 +350,9 @@ class LiveHub:
             queue = QUEUES.get(str(message.get("queue")))
             watchers = [peer for peer in self.peers if queue is not None and peer.sees(queue)]
             if queue is not None and watchers:
-                state = await snapshot(self.engine(), queue)
+                encoded = json.dumps(await snapshot(self.engine(), queue))  # once for every socket
                 for peer in watchers:
-                    peer.send(state)
+                    peer.send(encoded)
         elif kind == "presence":
             self._presence(message)
         elif kind == "user.changed":

@@ -224,7 +224,10 @@ class LiveController(Controller):
                     await socket.close(code=code, reason=reason)
                     scope.cancel()
                     return
-                await socket.send_json(message)
+                if isinstance(message, str):
+                    await socket.send_text(message)
+                else:
+                    await socket.send_json(message)
 
         async def beat() -> None:
             while True:
