@@ -61,6 +61,19 @@ CLOSE_TOO_BIG = 1009
 CLOSE_MALFORMED = 1007
 
 
+def parse_frame(text: str) -> tuple[dict[str, Any], None] | tuple[None, tuple[int, str]]:
+    """A client frame as a message, or the close code and reason it earns (too big, not a JSON object)."""
+    if len(text) > MAX_FRAME:
+        return None, (CLOSE_TOO_BIG, "Message too big.")
+    try:
+        message = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: arrays nested a thousand deep
+        message = None
+    if not isinstance(message, dict):
+        return None, (CLOSE_MALFORMED, "Messages are JSON objects.")
+    return message, None
+
+
 def same_origin(connection: ASGIConnection[Any, Any, Any, Any], settings: Settings) -> bool:
     """The ``Origin`` is the configured site's (outside production also the page's own host, for local runs)."""
     origin = connection.headers.get("origin", "")
@@ -204,15 +217,9 @@ class LiveController(Controller):
                     data: Any = event.get("bytes") or b""
                     raw = bytes(data).decode("utf-8", "replace")
                 text: str = raw
-                if len(text) > MAX_FRAME:
-                    peer.close(CLOSE_TOO_BIG, "Message too big.")
-                    return
-                try:
-                    message = json.loads(text)
-                except ValueError:
-                    message = None
-                if not isinstance(message, dict):
-                    peer.close(CLOSE_MALFORMED, "Messages are JSON objects.")
+                message, refusal = parse_frame(text)
+                if message is None:
+                    peer.close(*(refusal or (CLOSE_MALFORMED, "Messages are JSON objects.")))
                     return
                 await self._handle(socket, hub, peer, user, message)
 
