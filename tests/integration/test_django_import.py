@@ -426,7 +426,8 @@ async def test_incremental_resync_copies_exactly_the_changed_rows(
         assert await session.scalar(select(func.count()).select_from(ImportRun)) == 2
     await config.get_engine().dispose()
     # a full comparison afterwards finds nothing left to copy
-    assert (await run_import(fresh_target, mutable_source)).changed == 0
+    final = await run_import(fresh_target, mutable_source)
+    assert final.changed == 0, [(t.target, t.changed) for t in final.tables if t.changed]
 
 
 async def test_rows_deleted_in_django_are_deleted_here(after_first_import: Settings, mutable_source: str) -> None:

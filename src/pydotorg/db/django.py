@@ -39,6 +39,9 @@ class DjangoTable:
     select: str | None = None
     #: Values for our columns that Django does not have.
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: Our columns Django does not have and that stay ours: an insert takes their default, an update leaves
+    #: them alone, and the verification checksum leaves them out (e.g. an edit ``version``).
+    ours_only: tuple[str, ...] = ()
     #: Rewrites a row (already named as ours) or raises :class:`SkipRow`.
     transform: Callable[[Row], Row] | None = None
     #: Our columns that hold a path under the media root (files copied by ``--media-root``).

@@ -501,10 +501,14 @@ class DjangoImporter:
 
     def _comparable(self, mapping: DjangoTable, row: Row) -> tuple[Any, ...]:
         full = _full(mapping.target, row)
-        return tuple(normalise(full[c.name]) for c in mapping.target.c if c.name in row or c.default is None)
+        return tuple(
+            normalise(full[c.name])
+            for c in mapping.target.c
+            if c.name not in mapping.ours_only and (c.name in row or c.default is None)
+        )
 
     def _checksum(self, mapping: DjangoTable, rows: Iterable[Row]) -> str:
-        skip = _rendered_columns(self.markup.get(mapping.name, {}))
+        skip = _rendered_columns(self.markup.get(mapping.name, {})) | set(mapping.ours_only)
         columns = [c.name for c in mapping.target.c if c.name not in skip]
         digest = hashlib.sha256()
         for line in sorted(repr(tuple(normalise(row.get(c)) for c in columns)) for row in rows):
