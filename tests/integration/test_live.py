@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from pydotorg.app import create_app
 from pydotorg.db.models import Job, JobCategory, Page, User
 from pydotorg.db.models.jobs import JobStatus
+from pydotorg.server.health import DRAIN_FILE_ENV
 from pydotorg.settings import Settings
 from tests.conftest import TEST_REDIS_URL, csrf_token, delete_user, grant, log_in, make_user
 from tests.factories import build_job
@@ -304,3 +305,17 @@ def _wait_for_port(port: int) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError(f"nothing listens on {port}")
+
+
+async def test_a_draining_instance_sends_its_sockets_elsewhere(
+    staff: AsyncTestClient[Litestar], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drain_file = tmp_path / "draining"
+    monkeypatch.setenv(DRAIN_FILE_ENV, str(drain_file))
+    ws = await staff.websocket_connect("/admin/live", headers=ORIGIN)
+    with ws:
+        _receive(ws, "hello")
+        drain_file.touch()  # what SIGTERM does to `pydotorg run` (server/health.py)
+        with pytest.raises(WebSocketDisconnect) as restarting:
+            _receive(ws, "never")
+        assert restarting.value.code == 1012

@@ -12,6 +12,7 @@ from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pydotorg.server.health import draining
 from pydotorg.settings import Settings
 from pydotorg.web.live import STAFF_CHANNEL, LiveHub, ResilientBackend
 
@@ -41,4 +42,4 @@ def build_live(settings: Settings, engine: Callable[[], AsyncEngine]) -> tuple[C
         make_inner, detached = MemoryChannelsBackend, None  # in memory only the serving process could listen
     backend = ResilientBackend(make_inner, retry_after=settings.redis_retry_after, detached=detached)
     plugin = ChannelsPlugin(backend=backend, channels=[STAFF_CHANNEL], subscriber_max_backlog=1000)
-    return plugin, LiveHub(plugin, backend, engine)
+    return plugin, LiveHub(plugin, backend, engine, draining=draining)

@@ -45,6 +45,8 @@ STAFF_CHANNEL = "live:staff"
 SNAPSHOT_ITEMS = 5
 #: Seconds a presence announcement holds; sockets renew theirs with each heartbeat.
 PRESENCE_TTL = 45.0
+#: How often (seconds) a hub looks whether its instance started draining.
+DRAIN_CHECK_SECONDS = 0.5
 #: Messages waiting for one socket before it counts as too slow and is closed.
 SOCKET_BACKLOG = 200
 
@@ -254,16 +256,25 @@ class Peer:
 class LiveHub:
     """The instance's live-update fan-out (see the module docstring)."""
 
-    def __init__(self, channels: ChannelsPlugin, backend: ResilientBackend, engine: Callable[[], AsyncEngine]) -> None:
+    def __init__(
+        self,
+        channels: ChannelsPlugin,
+        backend: ResilientBackend,
+        engine: Callable[[], AsyncEngine],
+        draining: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.channels = channels
         self.backend = backend
         self.engine = engine
+        #: whether this instance is shutting down (then its sockets close with 1012, to reconnect elsewhere)
+        self.draining = draining
         self.instance = secrets.token_hex(4)
         self.peers: set[Peer] = set()
         #: object -> sid -> (username, expires at)
         self.presence: dict[str, dict[str, tuple[str, float]]] = {}
         self._subscriber: Subscriber | None = None
         self._task: asyncio.Task[None] | None = None
+        self._drain_watch: asyncio.Task[None] | None = None
         self._starting: asyncio.Lock | None = None
 
     @property
@@ -278,18 +289,29 @@ class LiveHub:
             if self._task is None:
                 self._subscriber = await self.channels.subscribe([STAFF_CHANNEL])
                 self._task = asyncio.create_task(self._pump(self._subscriber))
+                self._drain_watch = asyncio.create_task(self._watch_drain())
+
+    async def _watch_drain(self) -> None:
+        """Once the instance drains (SIGTERM), close its sockets with 1012 "service restart": the pages reconnect,
+        through the balancer, to an instance that stays; the server's shutdown does not wait on them."""
+        while True:
+            await asyncio.sleep(DRAIN_CHECK_SECONDS)
+            if self.draining():
+                for peer in list(self.peers):
+                    peer.close(1012, "This server is restarting; reconnecting.")
 
     async def stop(self) -> None:
         for peer in list(self.peers):
             peer.close(1001, "the server is restarting")
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._drain_watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._subscriber is not None:
             with contextlib.suppress(Exception):
                 await self.channels.unsubscribe(self._subscriber)
-        self._task = self._subscriber = self._starting = None
+        self._task = self._drain_watch = self._subscriber = self._starting = None
         self.peers.clear()
         self.presence.clear()
 
