@@ -122,12 +122,14 @@ async def run(args: argparse.Namespace, env: dict[str, str], bases: list[str], p
     after = rss_kib(pids[0])
 
     sent: dict[int, float] = {}
-    commit_job(env, 0)  # start the committing process (the app's start-up is not a delivery delay)
+    committer = Committer(env)
+    committer.commit(0)  # start the committing process (the app's start-up is not a delivery delay)
     await asyncio.sleep(1)
     for number in range(1, args.events + 1):
         sent[number] = time.monotonic()
-        commit_job(env, number)
+        committer.commit(number)
         await asyncio.sleep(args.interval)
+    committer.close()
     await asyncio.sleep(3)
     done.set()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -210,14 +212,6 @@ class Committer:
             self.process.wait(timeout=30)
 
 
-_COMMITTER: dict[str, Committer] = {}
-
-
-def commit_job(env: dict[str, str], number: int) -> None:
-    committer = _COMMITTER.setdefault("one", Committer(env))
-    committer.commit(number)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sockets", type=int, default=2000)
@@ -260,8 +254,6 @@ def main(argv: list[str] | None = None) -> int:
                     time.sleep(0.3)
         asyncio.run(run(args, env, bases, [p.pid for p in processes]))
     finally:
-        for committer in _COMMITTER.values():
-            committer.close()
         for process in processes:
             process.terminate()
             process.wait(timeout=30)

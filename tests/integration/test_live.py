@@ -89,6 +89,13 @@ def _receive(ws: WebSocketTestSession, kind: str, wait: float = 10.0, **expected
     raise AssertionError(f"no {kind} message with {expected}")
 
 
+def _close_code(ws: WebSocketTestSession) -> int:
+    """The code the server closes ``ws`` with (whatever else it sends first is read and skipped)."""
+    with pytest.raises(WebSocketDisconnect) as closed:
+        _receive(ws, "never")
+    return int(closed.value.code)
+
+
 def in_app_loop(client: AsyncTestClient[Litestar], fn: Callable[..., Awaitable[Any]], *args: Any, **kw: Any) -> Any:
     """Run a change on the app's own event loop (the test client's portal): with Redis, the app's stores and
     channels hold connections of that loop, and the commit hooks use them."""
@@ -188,14 +195,10 @@ async def test_presence_and_bad_input(live_app: Litestar, staff: AsyncTestClient
             _receive(first, "presence", editors=[])
             # malformed JSON closes with 1007
             second.send_text("{not json")
-            with pytest.raises(WebSocketDisconnect) as malformed:
-                _receive(second, "never")
-            assert malformed.value.code == 1007
+            assert _close_code(second) == 1007
             # an oversized frame closes with 1009
             first.send_text('{"type": "pong", "pad": "' + "x" * 5000 + '"}')
-            with pytest.raises(WebSocketDisconnect) as big:
-                _receive(first, "never")
-            assert big.value.code == 1009
+            assert _close_code(first) == 1009
     finally:
         await delete_user(live_app, "live-editor")
 
@@ -206,9 +209,7 @@ async def test_a_flood_closes_the_socket(staff: AsyncTestClient[Litestar]) -> No
         _receive(ws, "hello")
         for _ in range(40):
             ws.send_json({"type": "pong", "v": 1})
-        with pytest.raises(WebSocketDisconnect) as flood:
-            _receive(ws, "never")
-        assert flood.value.code == 1008
+        assert _close_code(ws) == 1008
 
 
 async def test_lost_staff_status_and_logout_close_the_socket(
@@ -218,9 +219,7 @@ async def test_lost_staff_status_and_logout_close_the_socket(
     with ws:
         _receive(ws, "hello")
         await staff.post("/accounts/logout/", data={"_csrf_token": await csrf_token(staff, "/accounts/email/")})
-        with pytest.raises(WebSocketDisconnect) as signed_out:
-            _receive(ws, "never")
-        assert signed_out.value.code == 4401
+        assert _close_code(ws) == 4401
     await make_user(live_app, "live-leaver", is_staff=True)
     try:
         ws = await connect(staff, await session_of(staff, "live-leaver"), ORIGIN)
@@ -234,9 +233,7 @@ async def test_lost_staff_status_and_logout_close_the_socket(
                     await session.commit()
 
             in_app_loop(staff, demote)
-            with pytest.raises(WebSocketDisconnect) as withdrawn:
-                _receive(ws, "never")
-            assert withdrawn.value.code == 4403
+            assert _close_code(ws) == 4403
     finally:
         await delete_user(live_app, "live-leaver")
 
@@ -247,9 +244,7 @@ async def test_a_silent_client_is_dropped_after_two_heartbeats(staff: AsyncTestC
         assert _receive(ws, "hello")["heartbeat"] == 0.5
         assert _receive(ws, "ping")["v"] == 1
         await asyncio.sleep(2.0)  # no pong
-        with pytest.raises(WebSocketDisconnect) as silent:
-            _receive(ws, "never")
-        assert silent.value.code == 4408
+        assert _close_code(ws) == 4408
 
 
 async def test_the_poll_is_for_staff(live_app: Litestar) -> None:
@@ -316,6 +311,4 @@ async def test_a_draining_instance_sends_its_sockets_elsewhere(
     with ws:
         _receive(ws, "hello")
         drain_file.touch()  # what SIGTERM does to `pydotorg run` (server/health.py)
-        with pytest.raises(WebSocketDisconnect) as restarting:
-            _receive(ws, "never")
-        assert restarting.value.code == 1012
+        assert _close_code(ws) == 1012

@@ -99,32 +99,30 @@ def visible_queues(is_superuser: bool, permissions: frozenset[str]) -> list[Mode
 async def snapshot(engine: AsyncEngine, queue: ModerationQueue) -> dict[str, Any]:
     """The queue's count and newest items, as a ``queue`` message."""
     model: Any = queue.model
-    async with engine.connect() as conn:
-        count = (await conn.execute(select(func.count()).select_from(model).where(queue.pending()))).scalar_one()
-    # the rows' titles may need the ORM (``__str__``): a short session of its own
+    # one short session: the count, then the newest rows (their titles may need the ORM's ``__str__``)
     async with AsyncSession(engine, expire_on_commit=False) as session:
-        rows = (
-            (
-                await session.execute(
-                    select(model).where(queue.pending()).order_by(model.id.desc()).limit(SNAPSHOT_ITEMS)
-                )
-            )
-            .scalars()
-            .all()
-        )
+        count = await session.scalar(select(func.count()).select_from(model).where(queue.pending()))
+        newest = select(model).where(queue.pending()).order_by(model.id.desc()).limit(SNAPSHOT_ITEMS)
+        rows = (await session.scalars(newest)).all()
         items = [{"id": row.id, "title": queue.title(row)[:200], "url": queue.url(row.id)} for row in rows]
-    return {"type": "queue", "v": PROTOCOL, "queue": queue.name, "label": queue.label, "count": count, "items": items}
+    return {
+        "type": "queue",
+        "v": PROTOCOL,
+        "queue": queue.name,
+        "label": queue.label,
+        "count": count or 0,
+        "items": items,
+    }
 
 
 # -- a channels backend that rides through outages ------------------------------------------------------------------
 DOWN = b'{"type":"live.down"}'
-UP = b'{"type":"live.up"}'
 
 
 class ResilientBackend(ChannelsBackend):
     """Wraps a Litestar channels backend, made afresh for each app lifespan (its Redis connection belongs to that
     lifespan's event loop). A failed publish is logged instead of stopping the plugin's publisher, and a failed
-    subscription stream tells the subscribers (``live.down``), waits, and resumes (``live.up``)."""
+    subscription stream tells the subscribers (``live.down``), waits, and resubscribes."""
 
     def __init__(
         self,
@@ -213,8 +211,6 @@ class ResilientBackend(ChannelsBackend):
                     continue
                 self.available = True
                 logger.warning("live updates are back")
-                for channel in self.channels:
-                    yield channel, UP
 
     async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
         return []
@@ -268,7 +264,6 @@ class LiveHub:
         self.engine = engine
         #: whether this instance is shutting down (then its sockets close with 1012, to reconnect elsewhere)
         self.draining = draining
-        self.instance = secrets.token_hex(4)
         self.peers: set[Peer] = set()
         #: object -> sid -> (username, expires at)
         self.presence: dict[str, dict[str, tuple[str, float]]] = {}
@@ -409,10 +404,3 @@ class LiveHub:
             if peer.editing == obj:
                 others = sorted({user for sid, (user, _) in here.items() if sid != peer.sid})
                 peer.send({"type": "presence", "v": PROTOCOL, "object": obj, "editors": others})
-
-    def expire_presence(self) -> None:
-        """Forget announcements nobody renewed (an instance that died), and tell the editors who is left."""
-        for obj in list(self.presence):
-            self._tell_editors(obj)
-            if not self.presence[obj]:
-                del self.presence[obj]
