@@ -26,6 +26,7 @@ from pydotorg.domain.api.schemas import document_api
 from pydotorg.domain.users.auth import AuthenticationMiddleware, build_session_config, provide_viewer
 from pydotorg.lib.errors import DomainError
 from pydotorg.lib.jobs import InProcessQueue, JobQueue, SaqJobQueue
+from pydotorg.lib.versions import VersionStore
 from pydotorg.server.cli import PydotorgCLIPlugin
 from pydotorg.server.database import build_sqlalchemy_config
 from pydotorg.server.errors import (
@@ -40,6 +41,7 @@ from pydotorg.server.hosts import TrustedHosts
 from pydotorg.server.jobs import QUEUE_NAME, DatabaseOutbox, build_saq_plugin, drop_worker_hooks, job_context
 from pydotorg.server.layout import configure_engine
 from pydotorg.server.live import build_live
+from pydotorg.server.local_cache import LocalResponseCache
 from pydotorg.server.observability import CountingStore, RequestObserver, build_logging_config, init_sentry
 from pydotorg.server.routes import build_routers
 from pydotorg.server.sections import home_parts
@@ -55,7 +57,7 @@ from pydotorg.server.static_files import (
 from pydotorg.server.stores import build_store_registry
 from pydotorg.settings import Settings, get_settings
 from pydotorg.web.cache import STORE_NAME as RESPONSE_CACHE_STORE
-from pydotorg.web.cache import build_response_cache_config, clear_response_cache
+from pydotorg.web.cache import VERSION_STORE_NAME, build_response_cache_config, clear_response_cache
 from pydotorg.web.changes import Changes
 from pydotorg.web.site_content import STORE_NAME, SiteContentCache
 
@@ -172,8 +174,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     drop_worker_hooks(app)
     document_api(app.routes, REGISTRY)  # request bodies and errors in the OpenAPI document
+    handler = app.asgi_handler
+    versions = stores.get(VERSION_STORE_NAME)
+    if settings.response_cache_seconds > 0 and settings.local_cache_mib > 0 and isinstance(versions, VersionStore):
+        handler = LocalResponseCache(
+            handler,
+            versions=versions,
+            max_bytes=settings.local_cache_mib * 1024 * 1024,
+            default_lifetime=settings.response_cache_seconds,
+        )
     app.asgi_handler = RequestObserver(
-        TrustedHosts(HeadAsGet(app.asgi_handler), settings.trusted_hosts),
+        TrustedHosts(HeadAsGet(handler), settings.trusted_hosts),
         settings,
         pool=db_config.get_engine().pool,
     )

@@ -105,6 +105,12 @@ class Settings(BaseSettings):
 
     #: Seconds an anonymous page or API read is kept in the origin response cache; 0 turns the cache off.
     response_cache_seconds: int = 60
+    #: Each process also keeps the cached answers it serves most in memory (up to this many MiB; 0 turns that
+    #: off), checked against the shared cache's version token: see ``server/local_cache.py``.
+    local_cache_mib: int = 64
+    #: With Redis, how often a process reads the shared version tokens (site content, response cache) again: a
+    #: change made on another instance is seen within this many seconds (at once on the instance that made it).
+    version_check_seconds: float = 0.25
 
     #: Events: where event submissions are mailed; ICS imports (download timeout, size limit, SAQ cron schedule).
     events_to_email: str = "events@python.org"

@@ -84,3 +84,38 @@ async def test_cms_pages_are_cached_for_anonymous_readers(seeded_settings: Setti
                 await session.commit()
             await app.state.site_content.invalidate()
     await app.state.db_config.get_engine().dispose()
+
+
+async def test_each_process_keeps_copies_that_a_change_anywhere_retires(seeded_settings: Settings) -> None:
+    # Two processes of one embedded instance (two Granian workers): the same settings, the same var folder.
+    settings = seeded_settings.model_copy(update={"response_cache_seconds": 300})
+    a, b = create_app(settings), create_app(settings)
+    path = "/downloads/operating-systems/"
+    async with (
+        AsyncTestClient(app=a, base_url="http://testserver.local") as on_a,
+        AsyncTestClient(app=b, base_url="http://testserver.local") as on_b,
+    ):
+        await a.state.site_content.invalidate()
+        first = await on_b.get(path, headers={"Accept-Encoding": "gzip"})
+        assert first.headers["content-encoding"] == "gzip" and "Accept-Encoding" in first.headers["vary"]
+        plain = await on_b.get(path, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers and plain.text == first.text
+        assert plain.headers["x-frame-options"] == "SAMEORIGIN"  # a copy still gets the security headers
+        assert plain.headers["x-request-id"] != first.headers["x-request-id"]  # and its own request id
+        head = await on_b.head(path)
+        assert head.status_code == 200 and head.content == b""
+        async with a.state.db_config.get_session() as session:  # a bulk UPDATE: no change is announced yet
+            await session.execute(update(OS).where(OS.slug == "ios").values(name="iOS (on A)"))
+            await session.commit()
+        try:
+            assert "iOS (on A)" not in (await on_b.get(path)).text  # B's own copy
+            await a.state.site_content.invalidate()  # a change announced in process A
+            assert "iOS (on A)" in (await on_b.get(path)).text
+            assert "iOS (on A)" in (await on_a.get(path)).text
+        finally:
+            async with a.state.db_config.get_session() as session:
+                await session.execute(update(OS).where(OS.slug == "ios").values(name="iOS"))
+                await session.commit()
+            await a.state.site_content.invalidate()
+    for app in (a, b):
+        await app.state.db_config.get_engine().dispose()

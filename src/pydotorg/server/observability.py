@@ -67,6 +67,9 @@ class RequestObserver:
         self.json_logs = settings.json_logs
         self.pool = pool
         self._sampled = 0.0
+        #: The metric series already looked up (``labels()`` costs more than the increment itself).
+        self._counters: dict[tuple[str, str, int], Any] = {}
+        self._timers: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -74,7 +77,7 @@ class RequestObserver:
             return
         method = str(scope.get("method", "GET"))
         path = scope["path"]  # as asked (routing rewrites the scope's)
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"")
+        incoming = next((value for name, value in scope["headers"] if name == REQUEST_ID_HEADER), b"")
         rid = incoming.decode() if _VALID_ID.match(incoming) else uuid.uuid4().hex
         token = request_id.set(rid)
         started = time.perf_counter()
@@ -92,8 +95,14 @@ class RequestObserver:
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("path_template") or "unmatched"
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(route).observe(elapsed)
+            counter = self._counters.get((method, route, status))
+            if counter is None:
+                counter = self._counters[method, route, status] = REQUESTS.labels(method, route, str(status))
+            counter.inc()
+            timer = self._timers.get(route)
+            if timer is None:
+                timer = self._timers[route] = LATENCY.labels(route)
+            timer.observe(elapsed)
             self._sample_pool(started)
             if self.json_logs:
                 access_logger.info(

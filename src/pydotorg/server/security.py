@@ -16,7 +16,6 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.csrf import CSRFMiddleware
@@ -52,27 +51,29 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def security_headers(settings: Settings) -> Any:
-    """The ``before_send`` hook that adds the security headers to every response."""
-    fixed: list[tuple[str, str]] = [
-        ("X-Frame-Options", "SAMEORIGIN"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "same-origin"),
-        ("Cross-Origin-Opener-Policy", "same-origin"),
+    """The ``before_send`` hook that adds the security headers to every response (those a response does not set
+    itself). It runs on every answer, cache hits included, so it works on the raw header list."""
+    fixed: list[tuple[bytes, bytes]] = [
+        (b"x-frame-options", b"SAMEORIGIN"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"cross-origin-opener-policy", b"same-origin"),
     ]
     if settings.is_production:
-        fixed.append(("Strict-Transport-Security", HSTS))
+        fixed.append((b"strict-transport-security", HSTS.encode()))
+    policy = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
+    schema_policy = (b"content-security-policy", SCHEMA_CONTENT_SECURITY_POLICY.encode())
 
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in fixed:
-            if name not in headers:
-                headers[name] = value
-        if "Content-Security-Policy" not in headers:
+        headers = list(message.get("headers") or ())
+        present = {name.lower() for name, _ in headers}
+        headers.extend(pair for pair in fixed if pair[0] not in present)
+        if policy[0] not in present:
             path: str = scope.get("path", "")
-            schema = path == "/schema" or path.startswith("/schema/")
-            headers["Content-Security-Policy"] = SCHEMA_CONTENT_SECURITY_POLICY if schema else CONTENT_SECURITY_POLICY
+            headers.append(schema_policy if path == "/schema" or path.startswith("/schema/") else policy)
+        message["headers"] = headers
 
     return before_send
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any
+from typing import Any, cast
 
 from litestar import Request, Response
 from litestar.config.response_cache import ResponseCacheConfig
@@ -18,11 +18,17 @@ from litestar.datastructures import ResponseHeader
 from litestar.stores.registry import StoreRegistry
 from litestar.types import HTTPScope
 
+from pydotorg.lib.versions import bump_version
 from pydotorg.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 STORE_NAME = "responsecache"
+#: The store whose token changes each time the response cache is emptied (each process's in-memory copies of
+#: cached answers are checked against it).
+VERSION_STORE_NAME = "responsecacheversion"
+#: The scope key a handler outside the route table (the CMS pages) sets to the seconds its answer may be kept.
+CACHEABLE_SCOPE_KEY = "pydotorg.cacheable"
 
 #: Responses that are one visitor's own: never stored by the origin cache, a CDN or a shared proxy. The
 #: ``Surrogate-Control`` overrides a cached route's (which a CDN honours before ``Cache-Control``).
@@ -94,10 +100,17 @@ def cms_cache_key(request: Request[Any, Any, Any]) -> str | None:
     return f"cms:{request.base_url.netloc}{request.url.path}"
 
 
+def mark_cacheable(request: Request[Any, Any, Any]) -> None:
+    """Tell the in-process cache (``server/local_cache.py``) that this answer is the anonymous one it may keep."""
+    settings: Settings = request.app.state.settings
+    cast("dict[str, Any]", request.scope)[CACHEABLE_SCOPE_KEY] = settings.response_cache_seconds
+
+
 async def cms_cache_lookup(request: Request[Any, Any, Any], key: str) -> Response[bytes] | None:
     stored = await request.app.stores.get(STORE_NAME).get(key)
     if stored is None:
         return None
+    mark_cacheable(request)
     media_type, _, body = stored.partition(b"\n")
     return Response(body, media_type=media_type.decode(), headers={"content-type": media_type.decode()})
 
@@ -108,6 +121,7 @@ async def cms_cache_store(request: Request[Any, Any, Any], key: str, media_type:
     await request.app.stores.get(STORE_NAME).set(
         key, media_type.encode() + b"\n" + encoded, expires_in=settings.response_cache_seconds
     )
+    mark_cacheable(request)
     # The page's content type exactly as stored (Django's PageView sends it so: "text/html", no charset added)
     return Response(encoded, media_type=media_type, headers={"content-type": media_type})
 
@@ -119,7 +133,12 @@ CLEAR_ATTEMPTS = 5
 async def clear_response_cache(stores: StoreRegistry) -> None:
     """Empty the origin response cache. A file store (embedded mode) is a folder that other processes use at the
     same time: an entry they expire vanishes under ``rmtree`` (FileNotFoundError) and one they add makes the folder
-    non-empty again (OSError); either would leave stale pages behind, so the clear is tried again."""
+    non-empty again (OSError); either would leave stale pages behind, so the clear is tried again.
+
+    The version token of the processes' in-memory copies changes before and after: a copy another process took
+    from the shared cache while it was being emptied is out of date as well."""
+    versions = stores.get(VERSION_STORE_NAME)
+    await bump_version(versions)
     failure: OSError | None = None
     for _ in range(CLEAR_ATTEMPTS):
         try:
@@ -127,6 +146,8 @@ async def clear_response_cache(stores: StoreRegistry) -> None:
         except OSError as exc:  # FileNotFoundError too: also before the folder exists (nothing cached yet)
             failure = None if isinstance(exc, FileNotFoundError) else exc
         else:
-            return
+            failure = None
+            break
+    await bump_version(versions)
     if failure is not None:
         logger.warning("the response cache could not be emptied (%s): pages may be stale until they expire", failure)

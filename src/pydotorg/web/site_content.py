@@ -2,7 +2,8 @@
 
 Templates render synchronously, so what they need is read ahead of time into a snapshot. A version token lives in
 the shared store (Redis in production); any process that edits a box, the menu or a banner writes a new token
-(:func:`bump_version`), and every process reloads its snapshot the next time it sees a different one. Nothing
+(:func:`bump_version`), and every process reloads its snapshot once it sees a different one (at once on the same
+machine, within ``PYDOTORG_VERSION_CHECK_SECONDS`` on another instance: ``lib/versions.py``). Nothing
 another instance needs is kept only in process memory.
 
 What the snapshot holds is composed by the app (``server/site_content.py``) from the sections that own it; this
@@ -13,22 +14,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from litestar.stores.base import Store
 
-VERSION_KEY = "version"
+from pydotorg.lib.versions import bump_version, read_version
+
 STORE_NAME = "sitecontent"
 
 T = TypeVar("T")
 
-
-async def bump_version(store: Store) -> bytes:
-    token = secrets.token_hex(8).encode()
-    await store.set(VERSION_KEY, token)
-    return token
+__all__ = ["STORE_NAME", "SiteContentCache", "bump_version", "ensure_site_content"]
 
 
 class SiteContentCache(Generic[T]):
@@ -42,9 +39,7 @@ class SiteContentCache(Generic[T]):
         self.on_invalidate: Callable[[], Awaitable[None]] | None = None
 
     async def get(self) -> T:
-        version = await self.store.get(VERSION_KEY)
-        if version is None:
-            version = await bump_version(self.store)
+        version = await read_version(self.store)
         if self._content is not None and version == self._version and not self._expired(self._content):
             return self._content
         async with self._lock:
