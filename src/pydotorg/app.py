@@ -59,6 +59,7 @@ from pydotorg.settings import Settings, get_settings
 from pydotorg.web.cache import STORE_NAME as RESPONSE_CACHE_STORE
 from pydotorg.web.cache import VERSION_STORE_NAME, build_response_cache_config, clear_response_cache
 from pydotorg.web.changes import Changes
+from pydotorg.web.fragments import Fragments
 from pydotorg.web.site_content import STORE_NAME, SiteContentCache
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     plugins.append(channels)
     changes.live = live
 
+    versions = stores.get(VERSION_STORE_NAME)
     session_config = build_session_config(secure=settings.secure_cookies, max_age=settings.session_max_age)
     state = State(
         {
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "session_config": session_config,
             "jobs": jobs,
             "live": live,
+            "fragments": Fragments(versions, seconds=settings.fragment_cache_seconds),
             "site_content": SiteContentCache(
                 stores.get(STORE_NAME), site_content_loader(db_config.create_session_maker())
             ),
@@ -175,7 +178,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     drop_worker_hooks(app)
     document_api(app.routes, REGISTRY)  # request bodies and errors in the OpenAPI document
     handler = app.asgi_handler
-    versions = stores.get(VERSION_STORE_NAME)
     if settings.response_cache_seconds > 0 and settings.local_cache_mib > 0 and isinstance(versions, VersionStore):
         handler = LocalResponseCache(
             handler,

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     #: With Redis, how often a process reads the shared version tokens (site content, response cache) again: a
     #: change made on another instance is seen within this many seconds (at once on the instance that made it).
     version_check_seconds: float = 0.25
+    #: The longest a precomputed part of a public page (``web/fragments.py``) is reused; content changes retire
+    #: parts at once. 0 builds every part on every request.
+    fragment_cache_seconds: int = 60
 
     #: Events: where event submissions are mailed; ICS imports (download timeout, size limit, SAQ cron schedule).
     events_to_email: str = "events@python.org"

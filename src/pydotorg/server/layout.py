@@ -26,6 +26,15 @@ def _site(ctx: Mapping[str, Any], /) -> SiteContent:
     return content if isinstance(content, SiteContent) else EMPTY_CONTENT
 
 
+def _site_part(ctx: Mapping[str, Any], template: str, /, **values: Any) -> Markup:
+    """A layout part (``includes/main_nav.html``...) that depends only on the site content and ``values``:
+    rendered once per site-content snapshot and set of values, not on every page."""
+    site = _site(ctx)
+    environment: Any = getattr(ctx, "environment")  # noqa: B009 - Jinja's context, typed here as a mapping
+    key = (template, *sorted(values.items()))
+    return site.part(key, lambda: environment.get_template(template).render(site=site, **values))
+
+
 def _box(ctx: Mapping[str, Any], label: str, /) -> Markup:
     return _site(ctx).box(label)
 
@@ -58,6 +67,7 @@ def configure_engine(settings: Settings, manifest: StaticManifest) -> Any:
     def callback(engine: JinjaTemplateEngine) -> None:
         engine.register_template_callable("box", _box)
         engine.register_template_callable("site_content", _site_content)
+        engine.register_template_callable("site_part", _site_part)
         engine.register_template_callable("sponsor_logos", _sponsor_logos)
         engine.register_template_callable("sponsor_groups", _sponsor_groups)
         engine.register_template_callable("get_flashes", _get_flashes)
@@ -72,6 +82,7 @@ def configure_engine(settings: Settings, manifest: StaticManifest) -> Any:
             BLOG_URL="https://blog.python.org",
             current_year=lambda: datetime.datetime.now(datetime.UTC).year,
         )
+        env.auto_reload = settings.debug  # production: compiled once, no stat of every template per render
         env.trim_blocks = True
         env.lstrip_blocks = True
 

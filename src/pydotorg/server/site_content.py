@@ -9,6 +9,7 @@ import datetime
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,9 @@ class SiteContent:
     banners: list[ActiveBanner] = field(default_factory=list)
     #: Sponsors' logos on python.org's pages (rebuilt each day, as sponsorships start and end).
     placements: Placements = field(default_factory=lambda: Placements({}, datetime.date.min))
+    #: Parts of the layout rendered from this snapshot (the navigation, the footer), kept with it: a change to
+    #: the menu makes a new snapshot, and with it new parts.
+    parts: dict[tuple[Any, ...], Markup] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def loaded_on(self) -> datetime.date:
@@ -39,6 +43,13 @@ class SiteContent:
         except KeyError:
             logger.warning("box %r does not exist", label)
             return Markup("")
+
+    def part(self, key: tuple[Any, ...], render: Callable[[], str]) -> Markup:
+        """The layout part ``key``, rendered once per snapshot."""
+        found = self.parts.get(key)
+        if found is None:
+            found = self.parts[key] = Markup(render())  # noqa: S704 - our own template's output
+        return found
 
     def banner(self, *, psf_page: bool = False) -> ActiveBanner | None:
         return pick_banner(self.banners, psf_page=psf_page)

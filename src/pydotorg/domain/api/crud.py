@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -54,6 +55,41 @@ def lean(resource: Resource, query: Select[Any]) -> Select[Any]:
         key = resource.relations[name].column if name in resource.relations else resource.read_from.get(name, name)
         columns.append(getattr(model, key))
     return query.with_only_columns(*columns)
+
+
+#: One field of a lean row: its name, its index in the row, the resource a relation points to (or None), and
+#: whether the column holds date-times.
+Slot = tuple[str, int, str | None, bool]
+
+
+_PLANS: dict[str, tuple[Slot, ...]] = {}
+
+
+def row_plan(resource: Resource) -> tuple[Slot, ...]:
+    """How :func:`lean` rows map to the API's fields, worked out once per resource (not per row and field)."""
+    plan = _PLANS.get(resource.name)
+    if plan is None:
+        plan = _PLANS[resource.name] = _plan(resource)
+    return plan
+
+
+def _plan(resource: Resource) -> tuple[Slot, ...]:
+    model: Any = resource.model
+    slots: list[Slot] = []
+    for index, name in enumerate(resource.fields, start=1):
+        if name in resource.relations:
+            slots.append((name, index, resource.relations[name].target, False))
+            continue
+        column = getattr(model, resource.read_from.get(name, name))
+        slots.append((name, index, None, _holds_datetimes(column)))
+    return tuple(slots)
+
+
+def _holds_datetimes(column: Any) -> bool:
+    try:
+        return bool(column.type.python_type is datetime.datetime)
+    except (AttributeError, NotImplementedError):  # a type without a Python type: leave values alone
+        return True
 
 
 async def fetch(session: AsyncSession, resource: Resource, pk: int, *, staff: bool) -> Any | None:

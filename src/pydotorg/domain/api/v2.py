@@ -9,6 +9,7 @@ ignored on releases, as on the Django site. Detail URLs also answer with DRF's `
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -92,6 +93,25 @@ def dump(resource: Resource, obj: Any, uri: Any) -> dict[str, Any]:
     return {key: _value(value) for key, value in crud.serialize(resource, obj, uri).items()}
 
 
+def dump_rows(resource: Resource, rows: Sequence[Any], uri: Any) -> list[dict[str, Any]]:
+    """:func:`dump` of every :func:`crud.lean` row, by position (a list of 400 releases is the API's hot path)."""
+    plan = crud.row_plan(resource)
+    name = resource.name
+    found: list[dict[str, Any]] = []
+    for row in rows:
+        item: dict[str, Any] = {}
+        for field, index, target, moment in plan:
+            value = row[index]
+            if target is not None:
+                value = uri(target, value) if value is not None else None
+            elif moment:
+                value = _value(value)
+            item[field] = value
+        item["resource_uri"] = uri(name, row[0])
+        found.append(item)
+    return found
+
+
 def bad_request(errors: dict[str, Any]) -> Response[Any]:
     """DRF's 400: ``{"detail": ...}`` for a body that is not JSON, field errors as lists otherwise."""
     if "detail" in errors:
@@ -164,7 +184,7 @@ def make_router(resource: Resource) -> Router:  # noqa: PLR0915 - one resource's
             return bad_request(exc.errors)
         uri = _absolute(request)
         rows = (await db_session.execute(crud.lean(resource, query))).all()
-        return Response([dump(resource, row, uri) for row in rows], media_type=MediaType.JSON)
+        return Response(dump_rows(resource, rows, uri), media_type=MediaType.JSON)
 
     async def detail(request: Request[Any, Any, Any], pk: str, db_session: AsyncSession) -> Response[Any]:
         check_format(request)

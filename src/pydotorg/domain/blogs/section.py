@@ -1,5 +1,7 @@
 """Blogs at ``/blogs/``: the imported Python Insider entries, on the home page too."""
 
+from typing import Any
+
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,9 +23,12 @@ async def blogs_sitemap(_session: AsyncSession) -> list[SitemapEntry]:
     return [SitemapEntry("/blogs/")]  # the entries themselves live on the blog's own site
 
 
-async def blog_entries(session: AsyncSession) -> list[BlogEntry]:
-    """The home page's "Latest News": the five newest entries."""
-    return await latest_entries(session, HOME_PAGE_ENTRIES)
+async def blog_entries(session: AsyncSession) -> list[dict[str, Any]]:
+    """The home page's "Latest News": the five newest entries (as the home template reads them)."""
+    return [
+        {"pub_date": entry.pub_date, "url": entry.url, "title": entry.title}
+        for entry in await latest_entries(session, HOME_PAGE_ENTRIES)
+    ]
 
 
 SECTION = Section(

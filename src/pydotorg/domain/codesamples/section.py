@@ -13,14 +13,18 @@ from pydotorg.web.section import Section
 HOME_PAGE_SAMPLES = 5
 
 
-async def code_samples(session: AsyncSession) -> list[CodeSample]:
+async def code_samples(session: AsyncSession) -> list[dict[str, str]]:
+    """The home page's code samples (as the home template reads them)."""
     query = (
         select(CodeSample)
         .where(CodeSample.is_published.is_(True))
         .order_by(CodeSample.created.desc(), CodeSample.id.desc())
         .limit(HOME_PAGE_SAMPLES)
     )
-    return list((await session.execute(query)).scalars())
+    return [
+        {"code_rendered": sample.code_rendered, "copy_rendered": sample.copy_rendered}
+        for sample in (await session.execute(query)).scalars()
+    ]
 
 
 register(

@@ -21,6 +21,7 @@ from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.errors import viewer_is_staff
+from pydotorg.web.fragments import fragment, render_markup
 
 NO_SLASH: dict[str, Any] = {"append_slash": False}
 #: Django's nginx rule for /downloads/, with a short browser lifetime: the CDN copy is purged on every change,
@@ -34,6 +35,14 @@ def _page(template: str, **context: Any) -> Template:
     return Template(template_name=f"downloads/{template}", context=context)
 
 
+def _named(release: Release | None) -> dict[str, str] | None:
+    return None if release is None else {"name": release.name, "url": release.url}
+
+
+def _buttons(files: list[ReleaseFile]) -> list[dict[str, Any]]:
+    return [{"url": file.url, "os": {"slug": file.os.slug, "name": file.os.name}} for file in files]
+
+
 def _prefix(request: Request[Any, Any, Any]) -> str:
     return "/getit" if request.url.path.startswith("/getit") else "/downloads"
 
@@ -43,24 +52,29 @@ class DownloadsController(Controller):
 
     @get("/", name="download", **CACHED)
     async def home(self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings) -> Template:
-        python3 = await queries.latest(db_session, ReleaseVersion.PYTHON3)
-        python2 = await queries.latest(db_session, ReleaseVersion.PYTHON2)
-        pymanager = await queries.latest(db_session, ReleaseVersion.PYMANAGER)
-        releases = await queries.download_rows(db_session)
-        releases.sort(key=queries.numeric_version, reverse=True)
-        names = (await db_session.execute(select(Release.name).where(Release.is_published.is_(True)))).scalars()
-        minors = {numbers[:2] for numbers in map(queries.version_numbers, names) if len(numbers) >= 2}
-        return _page(
-            "index.html",
-            python3=python3,
-            python2=python2,
-            pymanager=pymanager,
-            python3_files=await queries.button_files(db_session, python3),
-            pymanager_files=await queries.button_files(db_session, pymanager),
-            releases=releases,
-            active_releases=active_releases(minors, settings.release_cycle_file),
-            prefix=_prefix(request),
-        )
+        async def build() -> dict[str, Any]:
+            python3 = await queries.latest(db_session, ReleaseVersion.PYTHON3)
+            python2 = await queries.latest(db_session, ReleaseVersion.PYTHON2)
+            pymanager = await queries.latest(db_session, ReleaseVersion.PYMANAGER)
+            releases = await queries.download_rows(db_session)
+            releases.sort(key=queries.numeric_version, reverse=True)
+            names = (await db_session.execute(select(Release.name).where(Release.is_published.is_(True)))).scalars()
+            minors = {numbers[:2] for numbers in map(queries.version_numbers, names) if len(numbers) >= 2}
+            active = active_releases(minors, settings.release_cycle_file)
+            return {
+                "python3": _named(python3),
+                "python2": _named(python2),
+                "pymanager": _named(pymanager),
+                "python3_files": _buttons(await queries.button_files(db_session, python3)),
+                "pymanager_files": _buttons(await queries.button_files(db_session, pymanager)),
+                "active_releases_html": render_markup(
+                    request, "downloads/_active_releases.html", active_releases=active
+                ),
+                "releases_html": render_markup(request, "downloads/_release_list.html", releases=releases),
+            }
+
+        # The same for every visitor and every path prefix: built once per content change (web/fragments.py).
+        return _page("index.html", **await fragment(request, "downloads:index", build), prefix=_prefix(request))
 
     @get("/operating-systems/", name="download_full_os_list", **CACHED)
     async def os_list(self, db_session: AsyncSession) -> Template:

@@ -32,6 +32,7 @@ from pydotorg.domain.users.guards import JOB_BOARD_ADMIN_GROUP
 from pydotorg.lib.errors import ConflictError
 from pydotorg.settings import Settings
 from pydotorg.web.changes import mail_after_commit
+from pydotorg.web.fragments import fragment
 
 #: Moderation actions and the statuses each may start from.
 TRANSITIONS: dict[str, tuple[JobStatus, frozenset[JobStatus]]] = {
@@ -124,15 +125,26 @@ async def locations(session: AsyncSession) -> list[tuple[str, str, str]]:
 async def sidebar(
     connection: ASGIConnection[Any, Any, Any, Any], session: AsyncSession, user: CurrentUser | None
 ) -> dict[str, Any]:
-    """What every jobs page shows (Django's ``JobMixin`` context)."""
-    count = (await session.execute(select(func.count()).select_from(Job).where(visible()))).scalar_one()
+    """What every jobs page shows (Django's ``JobMixin`` context). The board's figures are the same for every
+    visitor: built once per content change (web/fragments.py)."""
+
+    async def board() -> dict[str, Any]:
+        count = (await session.execute(select(func.count()).select_from(Job).where(visible()))).scalar_one()
+        return {
+            "jobs_count": count,
+            "active_types": [_named(t) for t in await active_types(session, with_jobs=True)],
+            "active_categories": [_named(c) for c in await active_categories(session, with_jobs=True)],
+            "active_locations": await locations(session),
+        }
+
     return {
-        "jobs_count": count,
-        "active_types": await active_types(session, with_jobs=True),
-        "active_categories": await active_categories(session, with_jobs=True),
-        "active_locations": await locations(session),
+        **await fragment(connection, "jobs:sidebar", board),
         "jobs_board_admin": await is_board_admin(connection, user),
     }
+
+
+def _named(row: JobType | JobCategory) -> dict[str, str]:
+    return {"slug": row.slug, "name": row.name}
 
 
 async def get_job(session: AsyncSession, pk: int) -> Job | None:

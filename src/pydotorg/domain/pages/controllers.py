@@ -17,6 +17,7 @@ from pydotorg.domain.users.auth import current_user
 from pydotorg.settings import Settings
 from pydotorg.web.errors import json_error
 from pydotorg.web.forms import FORM
+from pydotorg.web.fragments import fragment
 from pydotorg.web.section import HomeParts
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -37,10 +38,13 @@ class RootController(Controller):
     include_in_schema = False
 
     @get("/", name="home", cache=True)
-    async def home(self, db_session: AsyncSession, home_parts: HomeParts) -> Template:
-        # What other sections show on the home page (upcoming events, ...) comes from what they registered.
-        context = {name: await part(db_session) for name, part in home_parts.items()}
-        return page("python/index.html", **context)
+    async def home(self, request: Request[Any, Any, Any], db_session: AsyncSession, home_parts: HomeParts) -> Template:
+        # What other sections show on the home page (upcoming events, ...) comes from what they registered, as
+        # plain data: built once per content change (web/fragments.py).
+        async def build() -> dict[str, Any]:
+            return {name: await part(db_session) for name, part in home_parts.items()}
+
+        return page("python/index.html", **await fragment(request, "home:parts", build))
 
     @get("/about/", name="about", cache=True)
     async def about(self) -> Template:

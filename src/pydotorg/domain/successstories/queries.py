@@ -41,6 +41,16 @@ async def story_by_slug(session: AsyncSession, slug: str, *, include_drafts: boo
     return (await session.execute(query)).scalars().first()
 
 
+#: The most featured stories the home page picks from (python.org features a handful).
+MAX_FEATURED = 100
+
+
+async def featured(session: AsyncSession) -> list[Story]:
+    """The published, featured stories, newest first."""
+    query = published().where(Story.featured.is_(True)).limit(MAX_FEATURED)
+    return list((await session.execute(query)).scalars())
+
+
 async def random_featured(session: AsyncSession) -> Story | None:
     """Django's ``random_featured()``: a random published, featured story, chosen by a random offset (no
     ``ORDER BY RANDOM()`` over the table)."""

@@ -14,16 +14,25 @@ from pydotorg.web.search import Doc, indexes, plain_text
 from pydotorg.web.section import Section
 
 
-async def featured_story(session: AsyncSession) -> Story | None:
-    """The home page's success story: a random published, featured one."""
-    return await queries.random_featured(session)
+async def featured_stories(session: AsyncSession) -> list[dict[str, str]]:
+    """The home page's success story: the published, featured ones, of which the home page shows one at random
+    (Django's ``random_featured()``) on each request."""
+    return [
+        {
+            "absolute_url": story.absolute_url,
+            "pull_quote": story.pull_quote,
+            "author": story.author,
+            "display_company_name": story.display_company_name,
+        }
+        for story in await queries.featured(session)
+    ]
 
 
 SECTION = Section(
     sitemaps={"successstories": stories_sitemap},
     name="successstories",
     pages=[SuccessStoriesController],
-    home_parts={"featured_story": featured_story},
+    home_parts={"featured_stories": featured_stories},
     django_tables=DJANGO_TABLES,
 )
 

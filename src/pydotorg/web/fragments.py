@@ -1,0 +1,77 @@
+"""Parts of public pages computed once and reused by every request until the content changes.
+
+A page is still assembled per request (layout, navigation state, per-visitor parts), but what is the same for every
+visitor and costly to build (the downloads page's list of every release, the home page's news and events) is kept
+in process memory as plain data or rendered markup, never as ORM objects bound to a session:
+
+* a part is valid while the public-content version token is the one it was built under: every committed change to
+  a model with a cache policy (``web/changes.py``) empties the response cache and writes a new token, on whichever
+  instance made it (``lib/versions.py``: seen at once on this machine, within ``PYDOTORG_VERSION_CHECK_SECONDS``
+  elsewhere);
+* and for at most ``PYDOTORG_FRAGMENT_CACHE_SECONDS`` (parts depending on the clock, such as upcoming events, move
+  on within that); 0 builds every part on every request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.stores.base import Store
+from markupsafe import Markup
+
+from pydotorg.lib.versions import VersionStore, read_version
+
+T = TypeVar("T")
+
+#: Parts kept per process (a few dozen exist; the bound keeps a mistake from growing without end).
+MAX_PARTS = 256
+
+
+class Fragments:
+    def __init__(self, versions: Store, *, seconds: int, max_parts: int = MAX_PARTS) -> None:
+        self.versions = versions
+        self.seconds = seconds
+        self.max_parts = max_parts
+        self.parts: OrderedDict[str, tuple[bytes, float, Any]] = OrderedDict()
+
+    async def _token(self) -> bytes:
+        if isinstance(self.versions, VersionStore):
+            return self.versions.fresh() or await self.versions.current()
+        return await read_version(self.versions)
+
+    async def get(self, key: str, build: Callable[[], Awaitable[T]]) -> T:
+        """The part named ``key``: the kept one while valid, else what ``build`` makes (then kept)."""
+        if self.seconds <= 0:
+            return await build()
+        token = await self._token()
+        kept = self.parts.get(key)
+        now = time.monotonic()
+        if kept is not None and kept[0] == token and kept[1] > now:
+            self.parts.move_to_end(key)
+            value: T = kept[2]
+            return value
+        value = await build()
+        self.parts[key] = (token, now + self.seconds, value)
+        self.parts.move_to_end(key)
+        while len(self.parts) > self.max_parts:
+            self.parts.popitem(last=False)
+        return value
+
+
+async def fragment(connection: ASGIConnection[Any, Any, Any, Any], key: str, build: Callable[[], Awaitable[T]]) -> T:
+    """A part of a public page through the app's :class:`Fragments`."""
+    fragments: Fragments = connection.app.state.fragments
+    return await fragments.get(key, build)
+
+
+def render_markup(request: Request[Any, Any, Any], template: str, **context: Any) -> Markup:
+    """A sub-template rendered to markup, to keep as a part of a page (it must not depend on the visitor)."""
+    engine = request.app.template_engine
+    if engine is None:  # pragma: no cover - the app always configures Jinja
+        raise RuntimeError("no template engine")
+    return Markup(engine.get_template(template).render(**context, request=request))  # noqa: S704 - our template's output
