@@ -28,8 +28,8 @@ from pydotorg.lib.versions import VersionStore, read_version
 
 T = TypeVar("T")
 
-#: Parts kept per process (a few dozen exist; the bound keeps a mistake from growing without end).
-MAX_PARTS = 256
+#: Parts kept per process (one per release page, a few dozen others); the least recently used go first.
+MAX_PARTS = 1024
 
 
 class Fragments:
@@ -45,7 +45,8 @@ class Fragments:
         return await read_version(self.versions)
 
     async def get(self, key: str, build: Callable[[], Awaitable[T]]) -> T:
-        """The part named ``key``: the kept one while valid, else what ``build`` makes (then kept)."""
+        """The part named ``key``: the kept one while valid, else what ``build`` makes (then kept, unless it is
+        None: a miss, such as an unknown slug, is not worth a place)."""
         if self.seconds <= 0:
             return await build()
         token = await self._token()
@@ -56,6 +57,8 @@ class Fragments:
             value: T = kept[2]
             return value
         value = await build()
+        if value is None:
+            return value
         self.parts[key] = (token, now + self.seconds, value)
         self.parts.move_to_end(key)
         while len(self.parts) > self.max_parts:

@@ -147,34 +147,44 @@ class DownloadsController(Controller):
         self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession, settings: Settings
     ) -> Template:
         staff = viewer_is_staff(request)
-        release = await queries.release_by_slug(db_session, slug, include_drafts=staff)
-        if release is None:
-            raise NotFoundException()
-        files = release.files
-        featured = sorted(
-            (f for f in files if f.download_button), key=lambda f: (FEATURED_ORDER.get(f.os.slug, 9), f.name)
-        )
-        sources = sorted((f for f in files if f.is_source and not f.download_button), key=lambda f: f.name)
-        others = sorted(
-            (f for f in files if not f.download_button and not f.is_source), key=lambda f: (f.os.slug, f.name)
-        )
-        headers = None if release.is_published else PRIVATE
-        return Template(
-            template_name="downloads/release_detail.html",
-            context={
-                "release": release,
-                "files": [*featured, *sources, *others],
-                "has_md5": any(f.md5_sum for f in files),
-                "has_sha256": any(f.sha256_sum for f in files),
-                "has_gpg": any(f.gpg_signature_file for f in files),
-                "has_sigstore": any(
+
+        async def build() -> dict[str, Any] | None:
+            release = await queries.release_by_slug(db_session, slug, include_drafts=staff)
+            if release is None:
+                return None
+            files = release.files
+            featured = sorted(
+                (f for f in files if f.download_button), key=lambda f: (FEATURED_ORDER.get(f.os.slug, 9), f.name)
+            )
+            sources = sorted((f for f in files if f.is_source and not f.download_button), key=lambda f: f.name)
+            others = sorted(
+                (f for f in files if not f.download_button and not f.is_source), key=lambda f: (f.os.slug, f.name)
+            )
+            body = render_markup(
+                request,
+                "downloads/_release_body.html",
+                release=release,
+                files=[*featured, *sources, *others],
+                has_md5=any(f.md5_sum for f in files),
+                has_sha256=any(f.sha256_sum for f in files),
+                has_gpg=any(f.gpg_signature_file for f in files),
+                has_sigstore=any(
                     f.sigstore_bundle_file or f.sigstore_signature_file or f.sigstore_cert_file for f in files
                 ),
-                "has_sbom": any(f.sbom_spdx2_file for f in files),
-                "superseded_by": await self._superseded_by(db_session, release),
-                "eol": eol_info(release, settings.release_cycle_file),
-            },
-            headers=headers,
+                has_sbom=any(f.sbom_spdx2_file for f in files),
+                superseded_by=await self._superseded_by(db_session, release),
+                eol=eol_info(release, settings.release_cycle_file),
+            )
+            return {"release_name": release.name, "published": release.is_published, "body": body}
+
+        # Staff may see drafts: their pages are built for them; everyone else's come from one kept part per release.
+        part = await build() if staff else await fragment(request, f"downloads:release:{slug}", build)
+        if part is None:
+            raise NotFoundException()
+        return Template(
+            template_name="downloads/release_detail.html",
+            context={"release_name": part["release_name"], "body": part["body"]},
+            headers=None if part["published"] else PRIVATE,
         )
 
     async def _superseded_by(self, db_session: AsyncSession, release: Release) -> Release | None:

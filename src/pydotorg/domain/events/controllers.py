@@ -30,6 +30,7 @@ from pydotorg.lib.pagination import Page, page_number, paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
+from pydotorg.web.fragments import fragment, render_markup
 from pydotorg.web.ratelimit import mail_limit
 
 EVENTS_PER_PAGE = 6
@@ -123,15 +124,21 @@ class EventsController(Controller):
     opt = FORM
 
     @get("/", name="events:events", **CACHED)
-    async def home(self, db_session: AsyncSession) -> Template:
-        now = utcnow()
-        return _page(
-            "index",
-            upcoming_events=await queries.upcoming(db_session, now, limit=HOMEPAGE_EVENTS),
-            events_just_missed=await queries.past(db_session, now, limit=2),
-            events_now=(await queries.happening_now(db_session, now))[:2],
-            calendars=(await db_session.execute(select(Calendar).order_by(Calendar.name))).scalars().all(),
-        )
+    async def home(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+        async def build() -> dict[str, Any]:
+            now = utcnow()
+            lists = render_markup(
+                request,
+                "events/_index_lists.html",
+                upcoming_events=await queries.upcoming(db_session, now, limit=HOMEPAGE_EVENTS),
+                events_just_missed=await queries.past(db_session, now, limit=2),
+                events_now=(await queries.happening_now(db_session, now))[:2],
+            )
+            calendars = (await db_session.execute(select(Calendar).order_by(Calendar.name))).scalars()
+            return {"lists": lists, "calendars": [{"absolute_url": c.absolute_url, "name": c.name} for c in calendars]}
+
+        # The same for every visitor: built once per content change, or a minute as events start and end.
+        return _page("index", **await fragment(request, "events:index", build))
 
     @get("/calendars/", name="events:calendar_list", **CACHED)
     async def calendars(self, db_session: AsyncSession) -> Template:
