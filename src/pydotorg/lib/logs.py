@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import contextvars
 import datetime
-import json
 import logging
 from typing import Any
 
+import msgspec
+
 #: The id of the request or job being served in this context ("" outside one).
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("pydotorg_request_id", default="")
+
+_ENCODER = msgspec.json.Encoder(enc_hook=str)  # anything else a caller passes is written as its str()
 
 #: LogRecord attributes that are not a caller's ``extra`` fields.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
@@ -46,4 +49,4 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = val
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return _ENCODER.encode(entry).decode()

@@ -110,6 +110,7 @@ class LocalResponseCache:
         self.default_lifetime = default_lifetime
         self.entries: OrderedDict[tuple[bytes, bytes, bytes], Entry] = OrderedDict()
         self.size = 0
+        self._hits = CACHE.labels("hit")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or scope["method"] != "GET" or self.max_bytes <= 0:
@@ -135,7 +136,7 @@ class LocalResponseCache:
         if entry is not None:
             if entry.token == token and entry.expires > time.monotonic():
                 self.entries.move_to_end(key)
-                CACHE.labels("hit").inc()
+                self._hits.inc()
                 await self._send(entry, gzip_ok, send)
                 return
             self._drop(key)
