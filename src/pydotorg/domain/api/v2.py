@@ -104,8 +104,8 @@ def dump_rows(resource: Resource, rows: Sequence[Any], uri: Any) -> list[dict[st
             value = row[index]
             if target is not None:
                 value = uri(target, value) if value is not None else None
-            elif moment:
-                value = _value(value)
+            elif moment and value is not None and value.tzinfo is not datetime.UTC:
+                value = _value(value)  # a UTC date-time is left to the JSON encoder, which writes the same (Z)
             item[field] = value
         item["resource_uri"] = uri(name, row[0])
         found.append(item)

@@ -96,15 +96,11 @@ class DownloadsController(Controller):
         self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, *, atom: bool
     ) -> Response[bytes]:
         """Django's ``ReleaseFeed``: the 10 newest published releases by release date."""
-        query = queries.published().order_by(Release.release_date.desc(), Release.id.desc()).limit(10)
-        releases = (await db_session.execute(query)).scalars().all()
         base = settings.site_url.rstrip("/")  # the configured site, not the request's Host
-        feed = Feed(
-            title="Python Releases",
-            link=f"{base}/downloads/",
-            description="Latest Python releases",
-            self_url=f"{base}{request.url.path}",
-            items=[
+
+        async def build() -> list[FeedItem]:
+            query = queries.published().order_by(Release.release_date.desc(), Release.id.desc()).limit(10)
+            return [
                 FeedItem(
                     title=release.name,
                     link=f"{base}{release.url}",
@@ -112,8 +108,15 @@ class DownloadsController(Controller):
                     published=release.release_date,
                     guid=f"{base}/downloads/release/{release.slug}/",
                 )
-                for release in releases
-            ],
+                for release in (await db_session.execute(query)).scalars()
+            ]
+
+        feed = Feed(
+            title="Python Releases",
+            link=f"{base}/downloads/",
+            description="Latest Python releases",
+            self_url=f"{base}{request.url.path}",
+            items=await fragment(request, "downloads:feed", build),  # the same for both formats and every reader
         )
         body, media_type = feed.render(atom=atom)
         return Response(body, media_type=media_type)

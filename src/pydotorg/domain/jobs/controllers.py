@@ -25,6 +25,7 @@ from pydotorg.lib.pagination import paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
+from pydotorg.web.fragments import fragment
 from pydotorg.web.ratelimit import mail_limit
 
 JOBS_PER_PAGE = 25
@@ -139,16 +140,15 @@ class JobsController(Controller):
         return await _page(request, db_session, "job_list", page=page, heading="Python Job Board")
 
     @get("/feed/rss/", name="jobs:job_rss", **CACHED)
-    async def feed(self, db_session: AsyncSession, settings: Settings) -> Response[bytes]:
+    async def feed(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    ) -> Response[bytes]:
         """Django's ``JobFeed``: the newest approved jobs, here without the expired ones (Django listed them)."""
-        rows = (await db_session.execute(services.visible_jobs().limit(FEED_SIZE))).scalars().all()
         base = settings.site_url.rstrip("/")
-        feed = Feed(
-            title="Python.org Jobs Feed",
-            link=f"{base}/jobs/",
-            description="The latest jobs posted on the Python Job Board",
-            self_url=f"{base}/jobs/feed/rss/",
-            items=[
+
+        async def build() -> list[FeedItem]:
+            rows = (await db_session.execute(services.visible_jobs().limit(FEED_SIZE))).scalars().all()
+            return [
                 FeedItem(
                     title=job.display_name,
                     link=f"{base}/jobs/{job.id}/",
@@ -160,7 +160,14 @@ class JobsController(Controller):
                     guid=f"{base}/jobs/{job.id}/",
                 )
                 for job in rows
-            ],
+            ]
+
+        feed = Feed(
+            title="Python.org Jobs Feed",
+            link=f"{base}/jobs/",
+            description="The latest jobs posted on the Python Job Board",
+            self_url=f"{base}/jobs/feed/rss/",
+            items=await fragment(request, "jobs:feed", build),
         )
         body, media_type = feed.render()
         return Response(body, media_type=media_type)
