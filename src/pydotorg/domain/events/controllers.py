@@ -7,6 +7,7 @@ calendar has ``feed.ics``, ``feed.rss`` and ``feed.atom`` and every event an ``e
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -41,6 +42,12 @@ FEED_SIZE = 50
 HOMEPAGE_EVENTS = 30
 NO_SLASH: dict[str, Any] = {"append_slash": False}
 CACHED = cache_policy("events")
+
+
+#: What a calendar's pages show of it (kept with the calendar's page part).
+CALENDAR_FIELDS = ("name", "slug", "absolute_url", "description", "rss", "url", "twitter")
+#: ``?page=`` values whose page is kept as a part (anything else is built and not kept).
+KEPT_PAGE = re.compile(r"^[1-9][0-9]{0,3}$")
 
 
 def _page(template: str, *, status_code: int = 200, private: bool = False, **context: Any) -> Template:
@@ -285,22 +292,36 @@ class EventsController(Controller):
 
     @get("/{cal:str}/", name="events:event_list", **CACHED)
     async def calendar_page(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
-        calendar = await _calendar(db_session, cal)
-        now = utcnow()
-        featured = await queries.upcoming(db_session, now, limit=1, calendar_id=calendar.id, featured=True)
-        categories = (await db_session.execute(queries.categories_query(calendar.id).limit(10))).scalars().all()
-        locations = (await db_session.execute(queries.locations_query(calendar.id).limit(10))).scalars().all()
-        return _page(
-            "event_list",
-            calendar=calendar,
-            heading=f"Upcoming events: {calendar.name}",
-            page=await _event_page(db_session, request, moment=now, calendar_id=calendar.id),
-            featured=featured[0] if featured else None,
-            events_today=await queries.past(db_session, now, limit=2, calendar_id=calendar.id),
-            categories=categories,
-            locations=locations,
-            is_calendar_home=True,
-        )
+        number = request.query_params.get("page")
+
+        async def build() -> dict[str, Any]:
+            calendar = await _calendar(db_session, cal)
+            now = utcnow()
+            featured = await queries.upcoming(db_session, now, limit=1, calendar_id=calendar.id, featured=True)
+            categories = (await db_session.execute(queries.categories_query(calendar.id).limit(10))).scalars()
+            locations = (await db_session.execute(queries.locations_query(calendar.id).limit(10))).scalars()
+            heading = f"Upcoming events: {calendar.name}"
+            listing = render_markup(
+                request,
+                "events/_list.html",
+                calendar=calendar,
+                page=await _event_page(db_session, request, moment=now, calendar_id=calendar.id),
+                featured=featured[0] if featured else None,
+                events_today=await queries.past(db_session, now, limit=2, calendar_id=calendar.id),
+                is_calendar_home=True,
+            )
+            return {
+                "calendar": {key: getattr(calendar, key) for key in CALENDAR_FIELDS},
+                "heading": heading,
+                "listing": listing,
+                "categories": [{"slug": c.slug, "name": c.name} for c in categories],
+                "locations": [{"id": location.id, "name": location.name} for location in locations],
+            }
+
+        # A calendar's home page: the same for every visitor, kept until events change or a minute passes.
+        if number is not None and not KEPT_PAGE.match(number):
+            return _page("event_list", **await build())
+        return _page("event_list", **await fragment(request, f"events:calendar:{cal}:{number or 1}", build))
 
     # -- feeds (beyond Django) ----------------------------------------------------------------------------------------
     @get("/{cal:str}/feed.ics", name="events:calendar_ics", opt=NO_SLASH, **CACHED)

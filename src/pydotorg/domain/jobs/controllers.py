@@ -3,6 +3,7 @@ a POST, ``next`` cannot leave the site, and review comments are mailed after the
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -25,7 +26,7 @@ from pydotorg.lib.pagination import paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
-from pydotorg.web.fragments import fragment
+from pydotorg.web.fragments import fragment, render_markup
 from pydotorg.web.ratelimit import mail_limit
 
 JOBS_PER_PAGE = 25
@@ -71,6 +72,27 @@ async def _page(
         media_type=MediaType.HTML,
         headers=PRIVATE if private or user is not None else None,
     )
+
+
+#: The longest ``?page=`` value whose page is kept as a part (anything else is built and not kept).
+KEPT_PAGE = re.compile(r"^[1-9][0-9]{0,3}$")
+
+
+async def _listing(request: Request[Any, Any, Any], db_session: AsyncSession, name: str, query: Any) -> dict[str, Any]:
+    """A page of a public job list as rendered markup (and the first job's place, for the location heading): the
+    same for every visitor, kept as a page part until the board changes (web/fragments.py)."""
+    number = request.query_params.get("page")
+
+    async def build() -> dict[str, Any]:
+        page = await paginate_query(db_session, query, number, JOBS_PER_PAGE)
+        return {
+            "listing": render_markup(request, "jobs/_list.html", page=page, mine=False),
+            "place": page.items[0].display_location if page.items else None,
+        }
+
+    if number is not None and not KEPT_PAGE.match(number):
+        return await build()
+    return await fragment(request, f"jobs:list:{name}:{number or 1}", build)
 
 
 async def _form_choices(db_session: AsyncSession, form: JobForm) -> JobForm:
@@ -134,10 +156,8 @@ class JobsController(Controller):
     # -- public lists ----------------------------------------------------------------------------------------------
     @get("/", name="jobs:job_list", **CACHED)
     async def job_list(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
-        page = await paginate_query(
-            db_session, services.visible_jobs(), request.query_params.get("page"), JOBS_PER_PAGE
-        )
-        return await _page(request, db_session, "job_list", page=page, heading="Python Job Board")
+        part = await _listing(request, db_session, "all", services.visible_jobs())
+        return await _page(request, db_session, "job_list", listing=part["listing"], heading="Python Job Board")
 
     @get("/feed/rss/", name="jobs:job_rss", **CACHED)
     async def feed(
@@ -175,15 +195,15 @@ class JobsController(Controller):
     @get("/location/telecommute/", name="jobs:job_telecommute", **CACHED)
     async def telecommute(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         query = services.visible_jobs().where(Job.telecommuting.is_(True))
-        page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
-        return await _page(request, db_session, "job_list", page=page, heading="Telecommuting jobs")
+        part = await _listing(request, db_session, "telecommute", query)
+        return await _page(request, db_session, "job_list", listing=part["listing"], heading="Telecommuting jobs")
 
     @get("/location/{slug:str}/", name="jobs:job_list_location", **CACHED)
     async def by_location(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
         query = services.visible_jobs().where(Job.location_slug == slug)
-        page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
-        place = page.items[0].display_location if page.items else slug
-        return await _page(request, db_session, "job_list", page=page, heading=f"Jobs in {place}")
+        part = await _listing(request, db_session, f"location:{slug}", query)
+        place = part["place"] or slug
+        return await _page(request, db_session, "job_list", listing=part["listing"], heading=f"Jobs in {place}")
 
     @get("/type/{slug:str}/", name="jobs:job_list_type", **CACHED)
     async def by_type(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
@@ -191,8 +211,8 @@ class JobsController(Controller):
         if job_type is None:
             raise NotFoundException("No such job type.")
         query = services.visible_jobs().where(Job.job_types.any(JobType.id == job_type.id))
-        page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
-        return await _page(request, db_session, "job_list", page=page, heading=f"{job_type.name} jobs")
+        part = await _listing(request, db_session, f"type:{job_type.id}", query)
+        return await _page(request, db_session, "job_list", listing=part["listing"], heading=f"{job_type.name} jobs")
 
     @get("/category/{slug:str}/", name="jobs:job_list_category", **CACHED)
     async def by_category(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
@@ -200,8 +220,8 @@ class JobsController(Controller):
         if category is None:
             raise NotFoundException("No such job category.")
         query = services.visible_jobs().where(Job.category_id == category.id)
-        page = await paginate_query(db_session, query, request.query_params.get("page"), JOBS_PER_PAGE)
-        return await _page(request, db_session, "job_list", page=page, heading=f"{category.name} jobs")
+        part = await _listing(request, db_session, f"category:{category.id}", query)
+        return await _page(request, db_session, "job_list", listing=part["listing"], heading=f"{category.name} jobs")
 
     @get("/locations/", name="jobs:job_locations", **CACHED)
     async def locations(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
