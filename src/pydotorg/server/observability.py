@@ -38,6 +38,7 @@ from prometheus_client.registry import REGISTRY, Collector
 from pydotorg import __version__
 from pydotorg.lib.logs import request_id
 from pydotorg.settings import Settings
+from pydotorg.web.cache import BYPASS
 
 logger = logging.getLogger(__name__)
 access_logger = logging.getLogger("pydotorg.access")
@@ -139,9 +140,10 @@ class CountingStore(Store):
         self.inner = inner
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        if key.startswith(BYPASS):  # a personal request, or the cache is off: nothing to look up
+            return None
         value = await self.inner.get(key, renew_for)
-        if not key.startswith("bypass:"):
-            CACHE.labels("hit" if value is not None else "miss").inc()
+        CACHE.labels("hit" if value is not None else "miss").inc()
         return value
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:

@@ -27,6 +27,8 @@ STORE_NAME = "responsecache"
 #: The store whose token changes each time the response cache is emptied (each process's in-memory copies of
 #: cached answers are checked against it).
 VERSION_STORE_NAME = "responsecacheversion"
+#: The cache key prefix of a request the cache must neither answer nor keep.
+BYPASS = "bypass:"
 #: The scope key a handler outside the route table (the CMS pages) sets to the seconds its answer may be kept.
 CACHEABLE_SCOPE_KEY = "pydotorg.cacheable"
 
@@ -71,7 +73,7 @@ def build_response_cache_config(settings: Settings) -> ResponseCacheConfig:
 
     def key_builder(request: Request[Any, Any, Any]) -> str:
         if not enabled or _personal(dict(request.headers)):
-            return f"bypass:{secrets.token_hex(8)}"  # never found, and never stored (see the filter)
+            return f"{BYPASS}{secrets.token_hex(8)}"  # never looked up (CountingStore), never stored (the filter)
         query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
         raw: bytes = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?", 1)[0]
         return f"{request.base_url.netloc}{raw.decode('latin-1')}?{query}"
