@@ -17,7 +17,8 @@ layer sits in front of all that and keeps, per process, the answers that cache w
   accepts, with ``Vary: Accept-Encoding``, whatever encoding the visitor who filled the cache asked for.
 
 Everything outside it (the request id, the access log and metrics, the trusted-host check, HEAD) still applies to
-every request.
+every request. A hit is answered before the API rate limits, as a CDN's would be: the limits protect the work of
+building an answer, which a hit does not do.
 """
 
 from __future__ import annotations
