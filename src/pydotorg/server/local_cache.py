@@ -35,7 +35,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from pydotorg.lib.versions import VersionStore
 from pydotorg.server.observability import CACHE
-from pydotorg.web.cache import CACHEABLE_SCOPE_KEY
+from pydotorg.web.cache import CACHEABLE_SCOPE_KEY, personal_request
 
 #: Answers smaller than this are sent as they are (as the app's compression setting does).
 COMPRESS_MIN_BYTES = 1024
@@ -114,20 +114,13 @@ class LocalResponseCache:
         self._hits = CACHE.labels("hit")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or scope["method"] != "GET" or self.max_bytes <= 0:
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "GET" or personal_request(scope):
             await self.app(scope, receive, send)
             return
         host = b""
         gzip_ok = False
         for name, value in scope["headers"]:
-            if name == b"cookie":
-                if b"sessionid=" in value:
-                    await self.app(scope, receive, send)
-                    return
-            elif name == b"authorization":
-                await self.app(scope, receive, send)
-                return
-            elif name == b"host":
+            if name == b"host":
                 host = value
             elif name == b"accept-encoding":
                 gzip_ok = _accepts_gzip(value)

@@ -58,21 +58,20 @@ def cache_policy(*keys: str, max_age: int = 300, surrogate_control: str | None =
     return {"cache": True, "response_headers": [ResponseHeader(name=k, value=v) for k, v in headers.items()]}
 
 
-def _personal(headers: dict[str, str]) -> bool:
-    return "authorization" in headers or "sessionid=" in headers.get("cookie", "")
-
-
 def personal_request(scope: Any) -> bool:
     """Whether a request is one visitor's own (a session or credentials): the response cache never serves or keeps
-    its answer."""
-    return _personal({k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])})
+    its answer. Read from the raw ASGI headers (lower-case names), since it runs on every cacheable request."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization" or (name == b"cookie" and b"sessionid=" in value):
+            return True
+    return False
 
 
 def build_response_cache_config(settings: Settings) -> ResponseCacheConfig:
     enabled = settings.response_cache_seconds > 0
 
     def key_builder(request: Request[Any, Any, Any]) -> str:
-        if not enabled or _personal(dict(request.headers)):
+        if not enabled or personal_request(request.scope):
             return f"{BYPASS}{secrets.token_hex(8)}"  # never looked up (CountingStore), never stored (the filter)
         query = "&".join(f"{k}={v}" for k, v in sorted(request.query_params.multi_items()))
         raw: bytes = (request.scope.get("raw_path") or request.url.path.encode()).split(b"?", 1)[0]
@@ -97,7 +96,7 @@ def cms_cache_key(request: Request[Any, Any, Any]) -> str | None:
     settings: Settings = request.app.state.settings
     if settings.response_cache_seconds <= 0 or request.method != "GET" or request.url.query:
         return None
-    if _personal({k.lower(): v for k, v in request.headers.items()}):
+    if personal_request(request.scope):
         return None
     return f"cms:{request.base_url.netloc}{request.url.path}"
 

@@ -24,7 +24,7 @@ from litestar.connection import ASGIConnection
 from litestar.stores.base import Store
 from markupsafe import Markup
 
-from pydotorg.lib.versions import VersionStore, read_version
+from pydotorg.lib.versions import read_version
 
 T = TypeVar("T")
 
@@ -39,17 +39,12 @@ class Fragments:
         self.max_parts = max_parts
         self.parts: OrderedDict[str, tuple[bytes, float, Any]] = OrderedDict()
 
-    async def _token(self) -> bytes:
-        if isinstance(self.versions, VersionStore):
-            return self.versions.fresh() or await self.versions.current()
-        return await read_version(self.versions)
-
     async def get(self, key: str, build: Callable[[], Awaitable[T]]) -> T:
         """The part named ``key``: the kept one while valid, else what ``build`` makes (then kept, unless it is
         None: a miss, such as an unknown slug, is not worth a place)."""
         if self.seconds <= 0:
             return await build()
-        token = await self._token()
+        token = await read_version(self.versions)
         kept = self.parts.get(key)
         now = time.monotonic()
         if kept is not None and kept[0] == token and kept[1] > now:
