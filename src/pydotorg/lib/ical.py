@@ -80,11 +80,13 @@ def build_calendar(name: str, description: str, events: Iterable[IcsEvent], *, u
         calendar.add("x-wr-caldesc", description)
     if url:
         calendar.add("url", url)
-    stamp = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    # RFC 5545 3.8.7.2: in a calendar without METHOD, DTSTAMP is the time the event was last revised, so a
+    # feed's bytes depend on its events alone (the same GET twice gives the same body, length and ETag).
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
     for item in events:
         vevent = IEvent()
         vevent.add("uid", item.uid)
-        vevent.add("dtstamp", stamp)
+        vevent.add("dtstamp", _utc(item.last_modified) if item.last_modified else now)
         vevent.add("summary", item.title)
         if item.all_day:
             vevent.add("dtstart", item.start.date())
@@ -116,6 +118,12 @@ def build_calendar(name: str, description: str, events: Iterable[IcsEvent], *, u
 
 
 # -- reading -----------------------------------------------------------------------------------------------------
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    """A stored time in UTC to the second (naive values, as SQLite returns them, are UTC already)."""
+    aware = value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+    return aware.astimezone(datetime.UTC).replace(microsecond=0)
+
+
 def decode(data: bytes, charset: str | None = None) -> tuple[str, str | None]:
     """The text of an ICS download: its declared charset, else UTF-8, else Windows-1252 (with a warning)."""
     for candidate in (charset, "utf-8-sig"):

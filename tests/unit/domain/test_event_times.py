@@ -8,7 +8,7 @@ import pytest
 
 from pydotorg.db.models.events import Event, Frequency, OccurringRule, RecurringRule, parse_duration
 from pydotorg.domain.events import queries
-from pydotorg.lib.ical import IcsError, decode, format_duration, parse_calendar
+from pydotorg.lib.ical import IcsError, IcsEvent, build_calendar, decode, format_duration, parse_calendar
 
 UTC = datetime.UTC
 
@@ -91,3 +91,19 @@ def test_ical_refuses_files_that_are_not_calendars() -> None:
     assert decode(b"caf\xe9")[1] is not None
     assert decode(b"caf\xe9", "latin-1") == ("café", None)
     assert decode(b"abc", "no-such-charset") == ("abc", None)
+
+
+def test_a_written_calendar_depends_on_its_events_alone() -> None:
+    """DTSTAMP is the event's last revision (RFC 5545 3.8.7.2), not the clock: the same feed twice is the same bytes."""
+    event = IcsEvent(
+        uid="event-1@python.org",
+        title="Sprint",
+        start=_at(2027, 1, 1, 18),
+        end=_at(2027, 1, 1, 19),
+        last_modified=datetime.datetime(2026, 11, 30, 9, 15, 42, 123456),  # naive, as SQLite returns it
+    )
+    first = build_calendar("Python Events", "", [event])
+    assert b"DTSTAMP:20261130T091542Z" in first
+    assert build_calendar("Python Events", "", [event]) == first
+    parsed = parse_calendar(first).events
+    assert [e.uid for e in parsed] == ["event-1@python.org"]
