@@ -134,6 +134,7 @@ def make_settings(var_dir: Path, backend: str, **overrides: object) -> Settings:
         # Tests change data and read it back at once; the response-cache test turns the cache on.
         "response_cache_seconds": 0,
         "fragment_cache_seconds": 0,  # tests that want it (test_fragments.py) turn it on
+        "gc_freeze": False,  # the session's app starts many times; test_heap.py checks the freeze
         # The test clients' host; mail links, feeds and calendars are built from the site URL.
         "site_url": "http://testserver.local",
         "allowed_hosts": ["testserver.local", "testserver"],

@@ -37,6 +37,7 @@ from pydotorg.server.errors import (
     not_found_handler,
 )
 from pydotorg.server.head import HeadAsGet
+from pydotorg.server.heap import freeze_startup_heap
 from pydotorg.server.hosts import TrustedHosts
 from pydotorg.server.jobs import QUEUE_NAME, DatabaseOutbox, build_saq_plugin, drop_worker_hooks, job_context
 from pydotorg.server.layout import configure_engine
@@ -111,6 +112,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await clear_response_cache(app.stores)
 
         app.state.site_content.on_invalidate = clear
+        if settings.gc_freeze:
+            freeze_startup_heap()  # last: everything startup built is in place
 
     async def stop_jobs(app: Litestar) -> None:
         await live.stop()

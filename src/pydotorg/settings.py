@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     #: The longest a precomputed part of a public page (``web/fragments.py``) is reused; content changes retire
     #: parts at once. 0 builds every part on every request.
     fragment_cache_seconds: int = 60
+    #: After startup each process freezes the objects it built out of the garbage collector's sight, so a full
+    #: collection under load walks only what requests made (``server/heap.py``). Off in the test suite, which
+    #: starts the same app many times.
+    gc_freeze: bool = True
 
     #: Events: where event submissions are mailed; ICS imports (download timeout, size limit, SAQ cron schedule).
     events_to_email: str = "events@python.org"
