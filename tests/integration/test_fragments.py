@@ -10,9 +10,10 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 
 from pydotorg.app import create_app
-from pydotorg.db.models import Release
+from pydotorg.db.models import Page, Release, Story
 from pydotorg.settings import Settings
 from tests.conftest import delete_user, log_in, make_user
+from tests.integration.test_successstories import _drop, _story
 
 pytestmark = pytest.mark.usefixtures("backend")
 PAGES = ["/downloads/", "/downloads/release/python-3150/", "/downloads/feed.rss"]
@@ -78,6 +79,12 @@ KEPT_PAGES = [
     "/jobs/?page=1",
     "/jobs/location/telecommute/",
     "/jobs/feed/rss/",
+    "/community/",
+    "/community/?page=1",
+    "/success-stories/",
+    "/success-stories/category/arts/",
+    "/success-stories/forecasting-river-levels-with-python-demo/",
+    "/about/apps/",
 ]
 
 
@@ -92,3 +99,67 @@ async def test_a_page_from_kept_parts_is_the_page_built_afresh(parts_app: Litest
             assert first.status_code == second.status_code == built.status_code == 200, path
             if path != "/":  # the home page picks its featured story at random
                 assert first.text == second.text == built.text, path
+
+
+async def _retitle(app: Litestar, path: str, title: str, *, announced: bool) -> None:
+    async with app.state.db_config.get_session() as session:
+        if announced:
+            page = (await session.execute(select(Page).where(Page.path == path))).scalar_one()
+            page.title = title
+        else:
+            await session.execute(update(Page).where(Page.path == path).values(title=title))
+        await session.commit()
+
+
+async def test_cms_pages_are_kept_until_edited_and_drafts_stay_with_staff(parts_app: Litestar) -> None:
+    async with parts_app.state.db_config.get_session() as session:
+        session.add_all(
+            [
+                Page(path="kept/test", title="Kept page one", content="Body"),
+                Page(path="kept/draft", title="Kept draft", content="Secret", is_published=False),
+            ]
+        )
+        await session.commit()
+    await make_user(parts_app, "cms-parts-staff", is_staff=True)
+    async with AsyncTestClient(app=parts_app, base_url="http://testserver.local") as client:
+        try:
+            assert "Kept page one" in (await client.get("/kept/test/")).text
+            await _retitle(parts_app, "kept/test", "Kept page quietly", announced=False)
+            assert "Kept page one" in (await client.get("/kept/test/")).text  # kept: nothing announced a change
+            await _retitle(parts_app, "kept/test", "Kept page two", announced=True)
+            assert "Kept page two" in (await client.get("/kept/test/")).text
+            assert (
+                await client.get("/kept/test", follow_redirects=False)
+            ).status_code == 301  # the slash redirect, from the kept part
+
+            assert (await client.get("/kept/draft/")).status_code == 404
+            await log_in(client, "cms-parts-staff")
+            staff_view = await client.get("/kept/draft/")
+            assert staff_view.status_code == 200 and "only staff can see it" in staff_view.text
+            client.cookies.clear()
+            assert (await client.get("/kept/draft/")).status_code == 404
+        finally:
+            client.cookies.clear()
+            await delete_user(parts_app, "cms-parts-staff")
+            async with parts_app.state.db_config.get_session() as session:
+                for page in (await session.execute(select(Page).where(Page.path.like("kept/%")))).scalars():
+                    await session.delete(page)
+                await session.commit()
+
+
+async def test_a_story_draft_is_seen_by_staff_and_never_kept(parts_app: Litestar) -> None:
+    draft: Story = await _story(parts_app, published=False)
+    await make_user(parts_app, "story-parts-staff", is_staff=True)
+    async with AsyncTestClient(app=parts_app, base_url="http://testserver.local") as client:
+        try:
+            assert (await client.get(f"/success-stories/{draft.slug}/")).status_code == 404
+            await log_in(client, "story-parts-staff")
+            staff_view = await client.get(f"/success-stories/{draft.slug}/")
+            assert staff_view.status_code == 200 and "only staff see it" in staff_view.text
+            assert staff_view.headers["cache-control"].startswith("private")
+            client.cookies.clear()
+            assert (await client.get(f"/success-stories/{draft.slug}/")).status_code == 404
+        finally:
+            client.cookies.clear()
+            await delete_user(parts_app, "story-parts-staff")
+            await _drop(parts_app, draft.id)

@@ -51,12 +51,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from pydotorg.db.models.pages import RAW_TEMPLATE
 from pydotorg.domain.api.v2 import drf_allow
-from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, find_page, find_redirect
+from pydotorg.domain.pages.queries import MAX_PATH_LENGTH, PageView, find_page, find_redirect
 from pydotorg.domain.redirects.legacy import find_legacy_redirect
 from pydotorg.domain.users.auth import ensure_user
 from pydotorg.lib.errors import ConflictError, DomainError, ForbiddenError, InvalidError, NotFoundError
 from pydotorg.web.cache import cms_cache_key, cms_cache_lookup, cms_cache_store
 from pydotorg.web.errors import json_error, viewer_is_staff, wants_json
+from pydotorg.web.fragments import fragment
 from pydotorg.web.site_content import ensure_site_content
 
 logger = logging.getLogger(__name__)
@@ -101,8 +102,14 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
     if cache_key is not None and (cached := await cms_cache_lookup(request, cache_key)) is not None:
         return cached
     await ensure_user(request)
+    staff = viewer_is_staff(request)
     async with state.db_config.get_session() as session:
-        page = await find_page(session, path, include_drafts=viewer_is_staff(request))
+
+        async def build() -> PageView | None:
+            return await find_page(session, path, include_drafts=staff)
+
+        # Staff may see drafts: looked up for them and never kept. A path that is no page is not kept either.
+        page = await build() if staff else await fragment(request, f"cms:page:{path}", build)
         if page is not None:
             if not path.endswith("/"):
                 query = request.url.query
@@ -113,7 +120,7 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
             exact = {"content-type": page.content_type or MediaType.HTML}
             if page.template_name == RAW_TEMPLATE:
                 return Response(page.content, media_type=page.content_type or MediaType.HTML, headers=exact)
-            context = {"page": page, "in_pages_app": True, "is_staff": viewer_is_staff(request)}
+            context = {"page": page, "in_pages_app": True, "is_staff": staff}
             engine = request.app.template_engine
             if cache_key is None or engine is None:
                 return Template(

@@ -14,6 +14,7 @@ in process memory as plain data or rendered markup, never as ORM objects bound t
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,9 @@ from markupsafe import Markup
 from pydotorg.lib.versions import read_version
 
 T = TypeVar("T")
+
+#: The ``?page=`` values whose page of a list is kept as a part (anything else is built and not kept).
+KEPT_PAGE = re.compile(r"^[1-9][0-9]{0,3}$")
 
 #: Parts kept per process (one per release page, a few dozen others); the least recently used go first.
 MAX_PARTS = 1024
@@ -65,6 +69,16 @@ async def fragment(connection: ASGIConnection[Any, Any, Any, Any], key: str, bui
     """A part of a public page through the app's :class:`Fragments`."""
     fragments: Fragments = connection.app.state.fragments
     return await fragments.get(key, build)
+
+
+async def page_fragment(request: Request[Any, Any, Any], key: str, build: Callable[[], Awaitable[T]]) -> T:
+    """A page of a public list (``?page=N``) as a part: pages 1-9999 are kept under ``<key>:<N>``; any other value
+    (which the list answers with its first page or a 404) is built each time and not kept, so odd query strings
+    cannot fill the process's parts."""
+    number = request.query_params.get("page")
+    if number is not None and not KEPT_PAGE.match(number):
+        return await build()
+    return await fragment(request, f"{key}:{number or 1}", build)
 
 
 def render_markup(request: Request[Any, Any, Any], template: str, **context: Any) -> Markup:

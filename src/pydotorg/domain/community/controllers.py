@@ -7,6 +7,7 @@ from typing import Any
 from litestar import Controller, MediaType, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
+from markupsafe import Markup
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -15,6 +16,7 @@ from pydotorg.db.models import Post
 from pydotorg.db.models.community import PostStatus
 from pydotorg.lib.pagination import paginate_query
 from pydotorg.web.cache import cache_policy
+from pydotorg.web.fragments import page_fragment, render_markup
 
 POSTS_PER_PAGE = 25
 CACHED = cache_policy("community")
@@ -35,8 +37,14 @@ class CommunityController(Controller):
 
     @get("/", name="community:post_list", **CACHED)
     async def index(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
-        page = await paginate_query(db_session, public_posts(), request.query_params.get("page"), POSTS_PER_PAGE)
-        return Template(template_name="community/post_list.html", context={"page": page}, media_type=MediaType.HTML)
+        async def build() -> Markup:
+            page = await paginate_query(db_session, public_posts(), request.query_params.get("page"), POSTS_PER_PAGE)
+            return render_markup(request, "community/_posts.html", page=page)
+
+        listing = await page_fragment(request, "community:posts", build)
+        return Template(
+            template_name="community/post_list.html", context={"listing": listing}, media_type=MediaType.HTML
+        )
 
     @get("/{pk:int}/", name="community:post_detail", **CACHED)
     async def detail(self, pk: int, db_session: AsyncSession) -> Template:

@@ -7,7 +7,6 @@ calendar has ``feed.ics``, ``feed.rss`` and ``feed.atom`` and every event an ``e
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -31,7 +30,7 @@ from pydotorg.lib.pagination import Page, page_number, paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
-from pydotorg.web.fragments import fragment, render_markup
+from pydotorg.web.fragments import fragment, page_fragment, render_markup
 from pydotorg.web.ratelimit import mail_limit
 
 EVENTS_PER_PAGE = 6
@@ -46,8 +45,6 @@ CACHED = cache_policy("events")
 
 #: What a calendar's pages show of it (kept with the calendar's page part).
 CALENDAR_FIELDS = ("name", "slug", "absolute_url", "description", "rss", "url", "twitter")
-#: ``?page=`` values whose page is kept as a part (anything else is built and not kept).
-KEPT_PAGE = re.compile(r"^[1-9][0-9]{0,3}$")
 
 
 def _page(template: str, *, status_code: int = 200, private: bool = False, **context: Any) -> Template:
@@ -292,7 +289,6 @@ class EventsController(Controller):
 
     @get("/{cal:str}/", name="events:event_list", **CACHED)
     async def calendar_page(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
-        number = request.query_params.get("page")
 
         async def build() -> dict[str, Any]:
             calendar = await _calendar(db_session, cal)
@@ -319,9 +315,7 @@ class EventsController(Controller):
             }
 
         # A calendar's home page: the same for every visitor, kept until events change or a minute passes.
-        if number is not None and not KEPT_PAGE.match(number):
-            return _page("event_list", **await build())
-        return _page("event_list", **await fragment(request, f"events:calendar:{cal}:{number or 1}", build))
+        return _page("event_list", **await page_fragment(request, f"events:calendar:{cal}", build))
 
     # -- feeds (beyond Django) ----------------------------------------------------------------------------------------
     @get("/{cal:str}/feed.ics", name="events:calendar_ics", opt=NO_SLASH, **CACHED)

@@ -3,7 +3,6 @@ a POST, ``next`` cannot leave the site, and review comments are mailed after the
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Any
 
@@ -26,7 +25,7 @@ from pydotorg.lib.pagination import paginate_query
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.forms import FORM
-from pydotorg.web.fragments import fragment, render_markup
+from pydotorg.web.fragments import fragment, page_fragment, render_markup
 from pydotorg.web.ratelimit import mail_limit
 
 JOBS_PER_PAGE = 25
@@ -74,10 +73,6 @@ async def _page(
     )
 
 
-#: The longest ``?page=`` value whose page is kept as a part (anything else is built and not kept).
-KEPT_PAGE = re.compile(r"^[1-9][0-9]{0,3}$")
-
-
 async def _listing(request: Request[Any, Any, Any], db_session: AsyncSession, name: str, query: Any) -> dict[str, Any]:
     """A page of a public job list as rendered markup (and the first job's place, for the location heading): the
     same for every visitor, kept as a page part until the board changes (web/fragments.py)."""
@@ -90,9 +85,7 @@ async def _listing(request: Request[Any, Any, Any], db_session: AsyncSession, na
             "place": page.items[0].display_location if page.items else None,
         }
 
-    if number is not None and not KEPT_PAGE.match(number):
-        return await build()
-    return await fragment(request, f"jobs:list:{name}:{number or 1}", build)
+    return await page_fragment(request, f"jobs:list:{name}", build)
 
 
 async def _form_choices(db_session: AsyncSession, form: JobForm) -> JobForm:

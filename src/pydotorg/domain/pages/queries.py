@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.db.models import Page, Redirect
+from pydotorg.db.models.pages import DEFAULT_TEMPLATE
 
 #: Longer paths cannot be pages (``Page.path`` holds 500 characters) and are answered 404 without a query.
 MAX_PATH_LENGTH = 502
@@ -20,16 +21,40 @@ def page_path_candidates(request_path: str) -> list[str]:
     return [c for c in (key, toggled) if c]
 
 
-async def find_page(session: AsyncSession, request_path: str, *, include_drafts: bool) -> Page | None:
+@dataclass(frozen=True)
+class PageView:
+    """What serving a CMS page reads of it: plain values, safe to keep between requests (web/fragments.py)."""
+
+    id: int
+    path: str
+    title: str
+    keywords: str
+    description: str
+    content: str
+    content_rendered: str
+    is_published: bool
+    content_type: str
+    template_name: str
+
+    @property
+    def template(self) -> str:
+        return self.template_name or DEFAULT_TEMPLATE
+
+
+#: One column query, in PageView's order (not the Page with its images and documents, which no page shows).
+PAGE_COLUMNS = tuple(getattr(Page, name) for name in PageView.__dataclass_fields__)
+
+
+async def find_page(session: AsyncSession, request_path: str, *, include_drafts: bool) -> PageView | None:
     if len(request_path) > MAX_PATH_LENGTH:
         return None
     candidates = page_path_candidates(request_path)
     if not candidates:
         return None
-    query = select(Page).where(Page.path.in_(candidates))
+    query = select(*PAGE_COLUMNS).where(Page.path.in_(candidates))
     if not include_drafts:
         query = query.where(Page.is_published.is_(True))
-    pages = {page.path: page for page in (await session.scalars(query)).all()}
+    pages = {row.path: PageView(*row) for row in (await session.execute(query)).all()}
     for candidate in candidates:
         if candidate in pages:
             return pages[candidate]
