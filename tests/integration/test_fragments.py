@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,6 +14,7 @@ from pydotorg.app import create_app
 from pydotorg.db.models import Page, Release, Story
 from pydotorg.settings import Settings
 from tests.conftest import delete_user, log_in, make_user
+from tests.integration import test_minutes
 from tests.integration.test_successstories import _drop, _story
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -85,6 +87,8 @@ KEPT_PAGES = [
     "/success-stories/category/arts/",
     "/success-stories/forecasting-river-levels-with-python-demo/",
     "/about/apps/",
+    "/blogs/",
+    "/psf/records/board/minutes/",
 ]
 
 
@@ -163,3 +167,19 @@ async def test_a_story_draft_is_seen_by_staff_and_never_kept(parts_app: Litestar
             client.cookies.clear()
             await delete_user(parts_app, "story-parts-staff")
             await _drop(parts_app, draft.id)
+
+
+async def test_the_minutes_list_keeps_drafts_with_staff(parts_app: Litestar) -> None:
+    draft = await test_minutes._minutes(parts_app, datetime.date(2032, 5, 6), published=False, content="Draft.")
+    await make_user(parts_app, "minutes-parts-staff", is_staff=True)
+    async with AsyncTestClient(app=parts_app, base_url="http://testserver.local") as client:
+        try:
+            assert "May 06, 2032" not in (await client.get("/psf/records/board/minutes/")).text
+            await log_in(client, "minutes-parts-staff")
+            assert "May 06, 2032</a> <em>(draft)</em>" in (await client.get("/psf/records/board/minutes/")).text
+            client.cookies.clear()
+            assert "May 06, 2032" not in (await client.get("/psf/records/board/minutes/")).text
+        finally:
+            client.cookies.clear()
+            await delete_user(parts_app, "minutes-parts-staff")
+            await test_minutes._drop(parts_app, draft)

@@ -18,6 +18,7 @@ from pydotorg.lib.feeds import Feed, FeedItem
 from pydotorg.settings import Settings
 from pydotorg.web.cache import PRIVATE, cache_policy
 from pydotorg.web.errors import viewer_is_staff
+from pydotorg.web.fragments import fragment
 
 CACHED = cache_policy("minutes")
 FEED_SIZE = 20
@@ -46,7 +47,13 @@ class MinutesController(Controller):
     @get("/", name="minutes_list", **CACHED)
     async def index(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
         staff = viewer_is_staff(request)
-        rows = (await db_session.execute(_visible(staff))).scalars().all()
+
+        async def build() -> list[dict[str, Any]]:
+            rows = (await db_session.execute(_visible(staff))).scalars().all()
+            return [{"absolute_url": m.absolute_url, "label": str(m), "is_published": m.is_published} for m in rows]
+
+        # Staff see drafts: their list is built for them and never kept; everyone else shares one kept list.
+        rows = await build() if staff else await fragment(request, "minutes:list", build)
         return _page("minutes_list", staff=staff, minutes_list=rows)
 
     @get("/feed/", name="minutes_feed", **CACHED)
