@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from litestar.stores.memory import MemoryStore
 
 from pydotorg.lib.versions import VersionStore, bump_version
-from pydotorg.web.fragments import Fragments
+from pydotorg.web.fragments import Fragments, fragment
 
 
 class Builder:
@@ -49,3 +51,14 @@ async def test_time_is_up_none_is_not_kept_and_zero_means_always_build() -> None
     await off.get("a", always)
     await off.get("a", always)
     assert always.calls == 2 and not off.parts
+
+
+async def test_a_view_not_kept_is_built_each_time_and_leaves_the_kept_part_alone() -> None:
+    fragments = Fragments(MemoryStore(), seconds=60)
+    connection = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(fragments=fragments)))
+    public, staff = Builder("published"), Builder("with drafts")
+    assert await fragment(connection, "story", public) == "published"  # type: ignore[arg-type]
+    for _ in range(2):  # a staff view: built for them, never stored under the public key
+        assert await fragment(connection, "story", staff, keep=False) == "with drafts"  # type: ignore[arg-type]
+    assert await fragment(connection, "story", public) == "published"  # type: ignore[arg-type]
+    assert (public.calls, staff.calls) == (1, 2)

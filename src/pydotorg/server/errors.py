@@ -109,7 +109,7 @@ async def resolve_fallback(request: Request[Any, Any, Any]) -> Response[Any]:
             return await find_page(session, path, include_drafts=staff)
 
         # Staff may see drafts: looked up for them and never kept. A path that is no page is not kept either.
-        page = await build() if staff else await fragment(request, f"cms:page:{path}", build)
+        page = await fragment(request, f"cms:page:{path}", build, keep=not staff)
         if page is not None:
             if not path.endswith("/"):
                 query = request.url.query

@@ -65,8 +65,13 @@ class Fragments:
         return value
 
 
-async def fragment(connection: ASGIConnection[Any, Any, Any, Any], key: str, build: Callable[[], Awaitable[T]]) -> T:
-    """A part of a public page through the app's :class:`Fragments`."""
+async def fragment(
+    connection: ASGIConnection[Any, Any, Any, Any], key: str, build: Callable[[], Awaitable[T]], *, keep: bool = True
+) -> T:
+    """A part of a public page through the app's :class:`Fragments`. ``keep=False`` builds it and keeps nothing:
+    for a view that is not the public's (staff, who may see drafts)."""
+    if not keep:
+        return await build()
     fragments: Fragments = connection.app.state.fragments
     return await fragments.get(key, build)
 

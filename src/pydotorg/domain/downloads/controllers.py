@@ -181,7 +181,7 @@ class DownloadsController(Controller):
             return {"release_name": release.name, "published": release.is_published, "body": body}
 
         # Staff may see drafts: their pages are built for them; everyone else's come from one kept part per release.
-        part = await build() if staff else await fragment(request, f"downloads:release:{slug}", build)
+        part = await fragment(request, f"downloads:release:{slug}", build, keep=not staff)
         if part is None:
             raise NotFoundException()
         return Template(

@@ -289,7 +289,6 @@ class EventsController(Controller):
 
     @get("/{cal:str}/", name="events:event_list", **CACHED)
     async def calendar_page(self, request: Request[Any, Any, Any], cal: str, db_session: AsyncSession) -> Template:
-
         async def build() -> dict[str, Any]:
             calendar = await _calendar(db_session, cal)
             now = utcnow()

@@ -53,7 +53,7 @@ class MinutesController(Controller):
             return [{"absolute_url": m.absolute_url, "label": str(m), "is_published": m.is_published} for m in rows]
 
         # Staff see drafts: their list is built for them and never kept; everyone else shares one kept list.
-        rows = await build() if staff else await fragment(request, "minutes:list", build)
+        rows = await fragment(request, "minutes:list", build, keep=not staff)
         return _page("minutes_list", staff=staff, minutes_list=rows)
 
     @get("/feed/", name="minutes_feed", **CACHED)

@@ -141,15 +141,14 @@ class SuccessStoriesController(Controller):
 
     @get("/{slug:str}/", name="success_story_detail", **CACHED)
     async def detail(self, request: Request[Any, Any, Any], slug: str, db_session: AsyncSession) -> Template:
-        async def build(*, include_drafts: bool = False) -> dict[str, Any] | None:
-            found = await queries.story_by_slug(db_session, slug, include_drafts=include_drafts)
+        staff = viewer_is_staff(request)
+
+        async def build() -> dict[str, Any] | None:
+            found = await queries.story_by_slug(db_session, slug, include_drafts=staff)
             return None if found is None else _view(found)
 
         # Staff may see a draft: built for them and never kept. Everyone else gets the published story's part.
-        if viewer_is_staff(request):
-            story = await build(include_drafts=True)
-        else:
-            story = await fragment(request, f"stories:story:{slug}", build)
+        story = await fragment(request, f"stories:story:{slug}", build, keep=not staff)
         if story is None:
             raise NotFoundException("No such success story.")
         return _page(
